@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Test tiers. Each tier runs commands that print result lines
+# ("PASS name", "FAIL name: why", "SKIP name: why"; tests/lib/result.sh,
+# tests/lib/check.h) into $(BUILD)/results/TIER.log; `make check` runs every
+# tier and tests/summary prints the totals as the last line.
+#
+# Fragments add to:
+#   UNIT_TESTS	commands for check-unit (built by the fragment's own rules)
+#   UNIT_DEPS	what check-unit needs built first
+#   HOST_TESTS	commands for check-host
+#   HOST_DEPS	what check-host needs built first
+#   VM_TESTS	scripts run inside each VM kernel by check-vm
+#   CHROOT_TESTS	commands check-vm runs on the host first, against the
+#		suites' chroots (DKMS, BTF step, resolver); tests/vm/chroot
+#   VM_DEPS	what check-vm needs built first
+#   TEST_BINS	test programs put on PATH inside the VM ($(BUILD)/tests/bin)
+
+RESULTS		:= $(BUILD)/results
+VM_KERNELS	?= bookworm bookworm-backports sid
+UNIT_TESTS	:=
+UNIT_DEPS	:=
+HOST_TESTS	:=
+HOST_DEPS	:=
+VM_TESTS	:=
+CHROOT_TESTS	:=
+VM_DEPS		:=
+TEST_BINS	:=
+
+-include $(sort $(wildcard tests/unit/*.mk tests/fuzz/*.mk tests/host/*.mk tests/vm/*.mk))
+
+RUN_TIER = tests/run-tier
+
+.PHONY: check check-unit check-host check-vm deps
+
+deps:
+	$(Q)tests/install-deps
+
+check: deps
+	$(Q)rm -rf $(RESULTS)
+	-$(Q)$(MAKE) --no-print-directory check-unit
+	-$(Q)$(MAKE) --no-print-directory check-host
+	-$(Q)$(MAKE) --no-print-directory check-vm
+	$(Q)tests/summary $(RESULTS)/unit.log $(RESULTS)/host.log $(RESULTS)/vm-chroot.log $(addprefix $(RESULTS)/vm-,$(addsuffix .log,$(VM_KERNELS)))
+
+check-unit: $(UNIT_DEPS)
+	$(Q)$(RUN_TIER) $(RESULTS)/unit.log -- $(UNIT_TESTS)
+
+check-host: $(HOST_DEPS)
+	$(Q)$(RUN_TIER) $(RESULTS)/host.log -- $(HOST_TESTS)
+
+check-vm: $(VM_DEPS)
+	$(Q)$(RUN_TIER) $(RESULTS)/vm-chroot.log -- $(CHROOT_TESTS) || status=1; \
+	for k in $(VM_KERNELS); do \
+		$(RUN_TIER) --vm $$k $(RESULTS)/vm-$$k.log -- $(VM_TESTS) || status=1; \
+	done; exit $${status:-0}
