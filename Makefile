@@ -53,6 +53,17 @@ all: tools
 		echo "note: no kernel headers at $(KDIR): the module is left to DKMS (make install-dkms)"; \
 	fi
 
+# Test lists every fragment adds to (tests/tests.mk says what each holds).
+UNIT_TESTS	:=
+UNIT_DEPS	:=
+HOST_TESTS	:=
+HOST_DEPS	:=
+VM_TESTS	:=
+VM_TESTS_LAST	:=
+VM_DEPS		:=
+CHROOT_TESTS	:=
+TEST_BINS	:=
+
 include kmod/kmod.mk
 include bpf/bpf.mk
 include tools/tools.mk

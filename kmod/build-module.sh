@@ -22,6 +22,7 @@ cd "$here"
 : "${KVER:?}" "${KDIR:?}" "${EKF_VERSION:=unknown}" "${EKF_STUB_ON_FAILURE:=0}"
 : "${PAHOLE:=pahole}" "${MAKE:=make}"
 module=ebpf_kfunc.ko
+rm -f unsupported.txt
 
 say() { printf 'ebpf-kfunc: %s\n' "$*" >&2; }
 
@@ -32,6 +33,8 @@ stub() {
 		exit 1
 	fi
 	say "installing a placeholder ebpf_kfunc module for $KVER that refuses to load and logs this reason"
+	# dkms shows no build output when a build succeeds: POST_BUILD prints this.
+	printf 'kernel %s: %s\n' "$KVER" "$1" > unsupported.txt
 	reason=$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')
 	printf '#define EKF_STUB_REASON "%s"\n' "$reason" > ekf_stub_reason.h
 	rm -f "$module"
@@ -93,7 +96,8 @@ rm -f .pahole-flags
 $MAKE -C "$KDIR" M="$here" EKF_PAHOLE_FLAGS_FILE="$here/.pahole-flags" modules >&2 ||
 	stub "the module does not compile against $KDIR (see the compiler output above); please report it with that output"
 
-# 3. BTF, where kbuild skipped it.
+# 3. BTF, where kbuild skipped it. Where kbuild made it, it also resolved
+# it: resolving twice would scramble the kfunc flags, so step 4 judges it.
 if ! "$ekf_btf" verify --quiet --btf-only "$module"; then
 	flags=$(cat .pahole-flags 2>/dev/null || true)
 	if [ -z "$flags" ]; then
@@ -107,10 +111,13 @@ if ! "$ekf_btf" verify --quiet --btf-only "$module"; then
 	# shellcheck disable=SC2086
 	LLVM_OBJCOPY=${OBJCOPY:-objcopy} $PAHOLE -J $flags --btf_base "$base" "$module" >&2 ||
 		stub "pahole failed to generate BTF for the module; install dwarves (pahole) 1.22 or newer"
-fi
-if ! "$ekf_btf" verify --quiet "$module"; then
+
+	# Kernels from about 7.0 on run resolve_btfids in a different
+	# pipeline (scripts/gen-btf.sh) and their tool may not patch a module
+	# in place: check its result and fall back to our own resolver.
 	resolver="$KDIR/tools/bpf/resolve_btfids/resolve_btfids"
-	if [ -x "$resolver" ] && "$resolver" -b "$base" "$module" >&2; then
+	if [ -x "$resolver" ] && "$resolver" -b "$base" "$module" >&2 &&
+	   "$ekf_btf" verify --quiet "$module"; then
 		say "resolved .BTF_ids with $resolver"
 	else
 		"$ekf_btf" resolve -b "$base" "$module" >&2 ||

@@ -173,13 +173,13 @@ static int __init ekf_init(void)
 	int err;
 
 	if (!ekf_btf_ids_resolved()) {
-		pr_err("module BTF ids are not resolved (resolve_btfids did not run on this .ko); rebuild it with 'dkms build ebpf-kfunc -k %s --force' or 'make kmod'\n",
-		       init_utsname()->release);
+		pr_err("module BTF ids are not resolved (resolve_btfids did not run on this .ko); rebuild it: dkms install --force ebpf-kfunc/%s -k %s\n",
+		       EKF_VERSION, init_utsname()->release);
 		return -EINVAL;
 	}
 	if (ekf_btf_rejected()) {
-		pr_err("the kernel rejected this module's BTF (it was made against another kernel's BTF, see the lines above); rebuild it for %s with 'dkms build ebpf-kfunc -k %s --force'\n",
-		       init_utsname()->release, init_utsname()->release);
+		pr_err("the kernel rejected this module's BTF (made against another kernel's BTF, see the lines above); rebuild it for this kernel: dkms install --force ebpf-kfunc/%s -k %s\n",
+		       EKF_VERSION, init_utsname()->release);
 		return -EINVAL;
 	}
 	err = ekf_register();

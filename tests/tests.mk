@@ -5,12 +5,14 @@
 # tests/lib/check.h) into $(BUILD)/results/TIER.log; `make check` runs every
 # tier and tests/summary prints the totals as the last line.
 #
-# Fragments add to:
+# Fragments (here and elsewhere; the top-level Makefile empties these
+# before any fragment is read) add to:
 #   UNIT_TESTS	commands for check-unit (built by the fragment's own rules)
 #   UNIT_DEPS	what check-unit needs built first
 #   HOST_TESTS	commands for check-host
 #   HOST_DEPS	what check-host needs built first
 #   VM_TESTS	scripts run inside each VM kernel by check-vm
+#   VM_TESTS_LAST	the same, run after all of VM_TESTS
 #   CHROOT_TESTS	commands check-vm runs on the host first, against the
 #		suites' chroots (DKMS, BTF step, resolver); tests/vm/chroot
 #   VM_DEPS	what check-vm needs built first
@@ -18,14 +20,6 @@
 
 RESULTS		:= $(BUILD)/results
 VM_KERNELS	?= bookworm bookworm-backports sid
-UNIT_TESTS	:=
-UNIT_DEPS	:=
-HOST_TESTS	:=
-HOST_DEPS	:=
-VM_TESTS	:=
-CHROOT_TESTS	:=
-VM_DEPS		:=
-TEST_BINS	:=
 
 -include $(sort $(wildcard tests/unit/*.mk tests/fuzz/*.mk tests/host/*.mk tests/vm/*.mk))
 
@@ -52,5 +46,5 @@ check-host: $(HOST_DEPS)
 check-vm: $(VM_DEPS)
 	$(Q)$(RUN_TIER) $(RESULTS)/vm-chroot.log -- $(CHROOT_TESTS) || status=1; \
 	for k in $(VM_KERNELS); do \
-		$(RUN_TIER) --vm $$k $(RESULTS)/vm-$$k.log -- $(VM_TESTS) || status=1; \
+		$(RUN_TIER) --vm $$k $(RESULTS)/vm-$$k.log -- $(VM_TESTS) $(VM_TESTS_LAST) || status=1; \
 	done; exit $${status:-0}

@@ -1,0 +1,14 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# check-vm: host-side tests against the suites' chroots (the BTF step, the
+# resolver, DKMS), then each kernel booted with the module (tests/vm/run).
+
+CHROOT_TESTS	+= tests/vm/build/dkms-build.sh \
+		   tests/vm/build/resolver-vs-kernel.sh \
+		   tests/vm/build/dkms-unsupported.sh \
+		   tests/vm/build/bad-btf-modules.sh
+# Runs last in each VM: it unloads the module and loads it back.
+VM_TESTS_LAST	+= tests/vm/suite/bad-btf.sh
+
+# The broken modules bad-btf-modules.sh leaves for bad-btf.sh.
+export EKF_VM_INCLUDE = $(abspath $(BUILD))/tests/kos
