@@ -4,7 +4,8 @@
 # A DKMS build of the module for each suite's kernel, as on a user's
 # machine: it succeeds, the module carries verified BTF, and nothing that
 # another package owns changes (the headers, kbuild, the kernel's
-# /lib/modules tree; dpkg --verify). Also records the build time for
+# /lib/modules tree; dpkg --verify), and dkms's own signing keeps working
+# with the BTF step. Also records the build time for
 # `make bench` (build/bench/dkms.jsonl).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,6 +33,7 @@ for suite in bookworm bookworm-backports sid; do
 		make -s -C /var/lib/dkms/ebpf-kfunc/"$version"/source/kmod/btf OUT=/tmp/ekf-btf-out >/dev/null 2>&1
 		/tmp/ekf-btf-out/ekf-btf verify /tmp/ekf.ko && echo "verify: ok"
 		tr "\0" "\n" < /tmp/ekf.ko | grep -q "^ekf_unsupported=" && echo "placeholder: yes"
+		tail -c 28 /tmp/ekf.ko | grep -q "~Module signature appended~" && echo "signed: yes"
 		find /usr/src/linux-headers-* /usr/lib/linux-kbuild-* "/lib/modules/$kver" -newer "$stamp" \
 			-not -path "*/updates/*" 2>/dev/null | sed "s/^/written: /" | head -n 5
 		pkgs=$(dpkg-query -W -f "\${db:Status-Status} \${Package}\n" "linux-headers-*" "linux-kbuild-*" "linux-image-*" 2>/dev/null |
@@ -48,6 +50,12 @@ for suite in bookworm bookworm-backports sid; do
 			"$suite" "$secs" "$kver" >> "$repo/build/bench/dkms.jsonl"
 	else
 		fail "dkms-build [$suite]: module for $kver built by DKMS with verified BTF" "$(tail -n 12 <<<"$out" | tr '\n' ' ')"
+	fi
+	# dkms signs with its own MOK key (openssl present): the BTF must survive.
+	if grep -q '^signed: yes' <<<"$out" && grep -q '^verify: ok' <<<"$out"; then
+		pass "dkms-build [$suite]: dkms signed the module and its BTF still verifies"
+	else
+		fail "dkms-build [$suite]: dkms signed the module and its BTF still verifies" "$(tail -n 6 <<<"$out" | tr '\n' ' ')"
 	fi
 	if grep -qE '^(written|dpkg-verify): ' <<<"$out"; then
 		fail "dkms-build [$suite]: no file of another package changed" "$(grep -E '^(written|dpkg-verify): ' <<<"$out" | tr '\n' ' ')"

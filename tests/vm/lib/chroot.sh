@@ -12,8 +12,10 @@
 # A chroot is built in a temporary directory and renamed into place only
 # once complete, so an interrupted creation leaves nothing that is trusted.
 
+# openssl: so that dkms signs the module, as it does on users' machines.
 CHROOT_PACKAGES="dkms build-essential make dwarves libelf-dev libbpf-dev
-zlib1g-dev liblzma-dev libzstd-dev liblz4-dev kmod pkg-config xz-utils zstd"
+zlib1g-dev liblzma-dev libzstd-dev liblz4-dev kmod pkg-config xz-utils zstd
+openssl"
 
 # chroot_sources NAME: the apt source lines of chroot NAME.
 chroot_sources() {
@@ -83,6 +85,21 @@ chroot_ensure() {
 		rm -rf "$root"
 		chroot_create "$name"
 	fi
+	chroot_packages "$root"
+}
+
+# chroot_packages ROOT: a cached chroot made with an older CHROOT_PACKAGES
+# gets the packages added since.
+chroot_packages() {
+	local root=$1 want stamp
+	stamp=$root/var/lib/ekf-vm/packages
+	want=$(echo "$CHROOT_PACKAGES" | tr -s ' \n' '\n\n' | sort)
+	[ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
+	# shellcheck disable=SC2086
+	logged "$EKF_CACHE/tmp/packages-$(basename "$root").log" in_chroot "$root" -- \
+		apt-get -q -o=Dpkg::Use-Pty=0 install -y $CHROOT_PACKAGES ||
+		die "installing the chroot's packages failed in $root"
+	echo "$want" > "$stamp"
 }
 
 # chroot_refresh ROOT [force]: apt-get update when the lists are older

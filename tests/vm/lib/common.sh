@@ -134,3 +134,29 @@ decompress_ko() {
 	*) die "not a kernel module: $1" ;;
 	esac
 }
+
+# host_deps_ensure: the host programs the harness uses, installing the
+# Debian packages that are missing (a fresh CI machine may lack them).
+host_deps_ensure() {
+	local cmd pkg missing=()
+	while read -r cmd pkg; do
+		command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+	done <<-LIST
+	mmdebstrap mmdebstrap
+	qemu-system-x86_64 qemu-system-x86
+	cpio cpio
+	xz xz-utils
+	zstd zstd
+	unshare util-linux
+	flock util-linux
+	LIST
+	if [ ! -x /bin/busybox ] || ldd /bin/busybox >/dev/null 2>&1; then
+		missing+=(busybox-static)
+	fi
+	[ ${#missing[@]} -gt 0 ] || return 0
+	say "installing host packages: ${missing[*]}"
+	if ! logged "$EKF_CACHE/tmp/host-deps.log" apt-get install -y --no-install-recommends "${missing[@]}"; then
+		logged "$EKF_CACHE/tmp/host-deps.log" sh -c 'apt-get update && apt-get install -y --no-install-recommends "$@"' sh "${missing[@]}" ||
+			die "the harness needs: apt-get install ${missing[*]}"
+	fi
+}

@@ -9,26 +9,10 @@
 # Host programs put in the VM when the host has them (EKF_VM_HOST_BINS).
 EKF_VM_HOST_BINS=${EKF_VM_HOST_BINS:-bash bpftool ip tc}
 
-# busybox_static: the path of a static busybox, installing busybox-static
-# on the host when missing.
-busybox_static() {
-	local b
-	for b in /bin/busybox /usr/bin/busybox; do
-		if [ -x "$b" ] && ! ldd "$b" >/dev/null 2>&1; then
-			echo "$b"
-			return 0
-		fi
-	done
-	say "installing busybox-static on the host (apt-get install busybox-static)"
-	logged "$EKF_CACHE/tmp/busybox.log" apt-get install -y busybox-static ||
-		die "the VM needs a static busybox: apt-get install busybox-static"
-	echo /bin/busybox
-}
-
-# stage_busybox STAGE: busybox and a link for each of its applets.
+# stage_busybox STAGE: busybox (static: host_deps_ensure) and a link for
+# each of its applets.
 stage_busybox() {
-	local stage=$1 bb applet
-	bb=$(busybox_static)
+	local stage=$1 bb=/bin/busybox applet
 	mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,etc,proc,sys,dev,tmp,run,root,lib/ekf-vm}
 	cp "$bb" "$stage/bin/busybox"
 	for applet in $("$bb" --list-full); do

@@ -15,10 +15,18 @@ if [ ! -d "$kos" ]; then
 	skip "bad-btf" "no broken test modules for $kver (tests/vm/build/bad-btf-modules.sh makes them)"
 	exit 0
 fi
-if ! rmmod ebpf_kfunc 2>/dev/null && [ -d /sys/module/ebpf_kfunc ]; then
-	fail "bad-btf: rmmod ebpf_kfunc" "module busy"
-	exit 1
-fi
+# A program's reference on the module is dropped after an RCU grace period
+# or in a work item once its last fd closes: give earlier tests' programs
+# a few seconds to go.
+tries=0
+while [ -d /sys/module/ebpf_kfunc ] && ! rmmod ebpf_kfunc 2>/dev/null; do
+	tries=$((tries + 1))
+	if [ "$tries" -ge 20 ]; then
+		fail "bad-btf: rmmod ebpf_kfunc" "module busy (refcnt $(cat /sys/module/ebpf_kfunc/refcnt))"
+		exit 1
+	fi
+	sleep 0.5
+done
 
 # refused KO WHAT MESSAGE: insmod KO must fail and log MESSAGE.
 refused() {
