@@ -10,6 +10,9 @@
 #
 #   make bench [BENCH_KERNELS="bookworm sid"] [BENCH_ARGS=--quick]
 #              [BENCH_DKMS_KERNEL=bookworm]   (empty: no DKMS timing)
+#   make bench-native [BENCH_NATIVE_ARGS=--quick]
+#              kmod/lib/ekf_search.c in userspace (built as the kernel would:
+#              general registers only) against a naive scan and glibc, ns/call
 
 BENCH_OUT	:= $(BUILD)/bench
 BENCH_BIN	:= $(BENCH_OUT)/ekf-bench
@@ -22,7 +25,7 @@ BENCH_BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_x86 \
 	-I/usr/include/x86_64-linux-gnu -Ibpf -Ibench -Wall
 BENCH_CFLAGS	:= $(CFLAGS) $(WARNFLAGS) -D_GNU_SOURCE -I$(BENCH_OUT) -Ibench
 
-.PHONY: bench bench-bin
+.PHONY: bench bench-bin bench-native
 
 bench-bin: $(BENCH_BIN)
 
@@ -66,3 +69,18 @@ bench: $(BENCH_BIN)
 	bench/report $(BENCH_JSON) | tee $(BENCH_JSON:.jsonl=.txt); \
 	echo "results: $(BENCH_JSON)"; \
 	exit $$status
+
+# The search code natively: no VM, seconds instead of minutes.
+BENCH_NATIVE	:= $(BENCH_OUT)/search-native
+BENCH_NATIVE_ARGS ?=
+BENCH_NATIVE_LIBFLAGS := $(if $(filter x86_64 aarch64,$(shell uname -m)),-mgeneral-regs-only) -fno-builtin
+
+$(BENCH_NATIVE): bench/search_native.c kmod/lib/ekf_search.c $(wildcard kmod/lib/*.h) bench/bench.mk
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(WARNFLAGS) $(BENCH_NATIVE_LIBFLAGS) -Ikmod/lib -c kmod/lib/ekf_search.c \
+		-o $@-lib.o
+	$(Q)$(CC) $(CFLAGS) $(WARNFLAGS) -Ikmod/lib -o $@ bench/search_native.c $@-lib.o $(LDFLAGS)
+
+bench-native: $(BENCH_NATIVE)
+	$(Q)$(BENCH_NATIVE) $(BENCH_NATIVE_ARGS)

@@ -60,12 +60,7 @@
  */
 #include "ekf_glob.h"
 
-#ifdef EKF_STEP_COUNT
-extern unsigned long long ekf_steps;
-#define EKF_STEP()	((void)ekf_steps++)
-#else
-#define EKF_STEP()	((void)0)
-#endif
+#include "ekf_steps.h"
 
 /* No character can compare equal to this: used to only validate a bracket. */
 #define EKF_NO_CHAR	(-1)

@@ -474,6 +474,56 @@ static void test_cost(void)
 	free(nd);
 }
 
+/*
+ * The scans for the needle's last byte: "aa...ab" over "aaa...a" (64 KiB)
+ * is crossed a word at a time, in far fewer steps than haystack bytes, and
+ * so is a haystack the needle's last byte is not in at all.
+ */
+static void test_skip(void)
+{
+	static const uint32_t nsizes[] = { 1, 2, 32, 1000 };
+	int (*const fns[3])(const char *, u32, const char *, u32) = {
+		ekf_search_memmem, ekf_search_strstr, ekf_search_strcasestr
+	};
+	char *hay = malloc(MAXI), *nd = malloc(MAXI);
+	unsigned long long worst = 0;
+	uint32_t k, i;
+	int f, bad = 0;
+
+	for (k = 0; k < sizeof(nsizes) / sizeof(nsizes[0]); k++) {
+		uint32_t nn = nsizes[k];
+
+		for (i = 0; i < 2; i++) {
+			memset(hay, 'a', MAXI);
+			if (i) {	/* text without the last byte */
+				for (uint32_t x = 0; x < MAXI; x++)
+					hay[x] = "lorem ipsum dolor sit amet "[x % 27];
+			}
+			memset(nd, 'a', nn);
+			nd[nn - 1] = i ? 'Q' : 'b';
+			for (f = 0; f < 3; f++) {
+				int r;
+
+				/* strcasestr: 'Q' and 'q' are both looked for */
+				ekf_steps = 0;
+				r = fns[f](hay, MAXI, nd, nn);
+				if (ekf_steps > worst)
+					worst = ekf_steps;
+				if (r != -1 || ekf_steps > MAXI / 4 + 3ull * nn) {
+					check_fail("search-skip", "%s needle %u fn %d: got %d, %llu steps",
+						   i ? "text" : "a^n vs a^k b", nn, f, r, ekf_steps);
+					bad = 1;
+				}
+			}
+		}
+	}
+	printf("# search-skip: at most %llu steps on a %u-byte haystack\n", worst, MAXI);
+	if (!bad)
+		check_pass("search-skip");
+	free(hay);
+	free(nd);
+}
+
 int main(int argc, char **argv)
 {
 	const char *env = getenv("EKF_SEED");
@@ -490,5 +540,6 @@ int main(int argc, char **argv)
 	test_exhaustive();
 	test_random(seed, 200000);
 	test_cost();
+	test_skip();
 	return check_exit();
 }
