@@ -21,8 +21,9 @@
  *
  * Speed: before a window is compared, its last byte is; when it differs,
  * the window moves to the next place where it is equal with a word-at-a-time
- * scan (see ekf_two_way()). Typical text is then crossed at about 1 step
- * per 8 bytes, and so is "aaa...a" against "aa...ab".
+ * scan that filters 128 bytes at a time, at 4 instructions per 8 bytes
+ * (see ekf_find()). Typical text is then crossed at about 1 step per 8
+ * bytes, and so is "aaa...a" against "aa...ab".
  *
  * EKF_STEP_COUNT: the cost test builds this file with -DEKF_STEP_COUNT and
  * counts every byte comparison and every word the scans examine in
@@ -35,7 +36,7 @@
 #include "ekf_steps.h"
 
 /*
- * Helpers that take constant flags (@fold, @two, @nul, @cstr) are forced
+ * Helpers that take constant flags (@fold, @fl, @cstr) are forced
  * inline, so that each caller gets its own copy without the tests in its
  * inner loops.
  */
@@ -44,17 +45,26 @@
 /*
  * Word-at-a-time scans ("SWAR"): 8 bytes a step in a 64-bit integer.
  * ekf_zero_bytes(v) & EKF_HIGHS is non-zero exactly when some byte of v is
- * zero (it may mark more bytes than those, so the byte itself is then found
- * bytewise, which also keeps this endian-neutral). Only words fully inside
- * the buffer are loaded; the unaligned load is one instruction where the
- * CPU allows it.
+ * zero; it may also mark bytes above the first zero one, never below, so
+ * on a little-endian CPU the first marked byte is the first zero byte (on
+ * others it is found bytewise). Only words fully inside the buffer are
+ * loaded; the unaligned load is one instruction where the CPU allows it.
  */
 typedef unsigned long long ekf_word;
 
 #define EKF_WSZ		((int)sizeof(ekf_word))
 #define EKF_ONES	0x0101010101010101ULL
 #define EKF_HIGHS	0x8080808080808080ULL
-#define EKF_BLOCK	(8 * EKF_WSZ)	/* what ekf_find() examines at a time */
+#define EKF_CASE	0x2020202020202020ULL	/* 'A' | 0x20 == 'a' */
+#define EKF_BLOCK	(16 * EKF_WSZ)	/* what a block filter examines at a time */
+#define EKF_HALF	(8 * EKF_WSZ)
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
+	(defined(__x86_64__) || defined(__aarch64__))
+#define EKF_CTZ		1	/* one instruction, no library call */
+#else
+#define EKF_CTZ		0
+#endif
 
 EKF_INLINE ekf_word ekf_load(const u8 *p)
 {
@@ -96,142 +106,260 @@ static u32 ekf_strnlen(const char *s, u32 max)
 }
 
 /*
- * y[0..lim) holds no NUL: grows lim to at least want, or to the first NUL
- * (or n) if that comes first, looking up to ahead bytes further.
+ * Filters for a NUL in the EKF_BLOCK bytes at q: zero if there is none.
+ * ekf_and_block() tests the bytewise AND of the words, which has a zero
+ * byte if any of them does (and at times when none does, as ' ' & 'A'):
+ * one instruction a word where the CPU can AND from memory; when it does
+ * not clear a block, ekf_zero_block() is exact, at four a word.
  */
-static int ekf_extend(const u8 *y, int lim, int want, int ahead, int n)
-{
-	int stop = n - want > ahead ? want + ahead : n;
+#define EKF_REP16(X)	X(0); X(1); X(2); X(3); X(4); X(5); X(6); X(7); \
+			X(8); X(9); X(10); X(11); X(12); X(13); X(14); X(15)
 
-	while (lim < stop && n - lim >= EKF_WSZ &&
-	       !(ekf_zero_bytes(ekf_load(y + lim)) & EKF_HIGHS))
-		lim += EKF_WSZ;
-	while (lim < stop && y[lim])
-		lim++;
-	return lim;
+EKF_INLINE ekf_word ekf_and_block(const u8 *q)
+{
+	ekf_word a = ~0ULL;
+
+#define EKF_AND(w)	(a &= ekf_load(q + (w) * EKF_WSZ))
+	EKF_REP16(EKF_AND);
+#undef EKF_AND
+	return ekf_zero_bytes(a) & EKF_HIGHS;
 }
 
-/* Is b one of the bytes ekf_find() looks for? */
-EKF_INLINE int ekf_is(u8 b, u8 c1, u8 c2, int two, int nul)
+EKF_INLINE ekf_word ekf_zero_block(const u8 *q)
 {
-	return b == c1 || (two && b == c2) || (nul && !b);
-}
+	ekf_word t = 0;
 
-/* Non-zero in its high bits (& EKF_HIGHS) where v has such a byte. */
-EKF_INLINE ekf_word ekf_hits(ekf_word v, ekf_word p1, ekf_word p2, int two, int nul)
-{
-	ekf_word t = ekf_zero_bytes(v ^ p1);
-
-	if (two)
-		t |= ekf_zero_bytes(v ^ p2);
-	if (nul)
-		t |= ekf_zero_bytes(v);
-	return t;
-}
-
-/* First k in [k, stop) with one of the bytes ekf_find() looks for; stop if none. */
-EKF_INLINE int ekf_find_bytes(const u8 *y, int k, int stop, u8 c1, u8 c2, int two, int nul)
-{
-	for (; k < stop; k++) {
-		EKF_STEP();
-		if (ekf_is(y[k], c1, c2, two, nul))
-			break;
-	}
-	return k;
-}
-
-/* Adds the word at q to the block's hits t and to the AND a of its words. */
-EKF_INLINE void ekf_hits_acc(const u8 *q, ekf_word *t, ekf_word *a, ekf_word p1, ekf_word p2,
-			     int two, int nul)
-{
-	ekf_word v = ekf_load(q);
-
-	EKF_STEP();
-	*t |= ekf_hits(v, p1, p2, two, 0);
-	if (!nul)
-		return;
-	*a &= v;
-	/* Word by word: computed all at once, they would not fit in registers. */
-	__asm__("" : "+r"(*t), "+r"(*a));
-}
-
-/*
- * Non-zero (in its high bits) if the EKF_BLOCK bytes at q may hold one of
- * the bytes ekf_find() looks for, and always if they do. For c1 and c2 it
- * is exact; a NUL is looked for in the bytewise AND of the words, which
- * holds a zero byte if any of them does (and sometimes when none does: the
- * words are then checked one by one). One step per word.
- */
-EKF_INLINE ekf_word ekf_hits_block(const u8 *q, ekf_word p1, ekf_word p2, int two, int nul)
-{
-	ekf_word t = 0, a = ~0ULL;
-
-	ekf_hits_acc(q, &t, &a, p1, p2, two, nul);
-	ekf_hits_acc(q + EKF_WSZ, &t, &a, p1, p2, two, nul);
-	ekf_hits_acc(q + 2 * EKF_WSZ, &t, &a, p1, p2, two, nul);
-	ekf_hits_acc(q + 3 * EKF_WSZ, &t, &a, p1, p2, two, nul);
-	ekf_hits_acc(q + 4 * EKF_WSZ, &t, &a, p1, p2, two, nul);
-	ekf_hits_acc(q + 5 * EKF_WSZ, &t, &a, p1, p2, two, nul);
-	ekf_hits_acc(q + 6 * EKF_WSZ, &t, &a, p1, p2, two, nul);
-	ekf_hits_acc(q + 7 * EKF_WSZ, &t, &a, p1, p2, two, nul);
-	if (nul)
-		t |= ekf_zero_bytes(a);
+	/* Loads of their own: not the AND's words kept in (too few) registers. */
+	__asm__("" : "+r"(q));
+#define EKF_ZERO(w)	(t |= ekf_zero_bytes(ekf_load(q + (w) * EKF_WSZ)))
+	EKF_REP16(EKF_ZERO);
+#undef EKF_ZERO
 	return t & EKF_HIGHS;
 }
 
-/*
- * First k in [k, n) with y[k] == c1, or y[k] == c2 if @two, or y[k] == 0 if
- * @nul; n if none. The first EKF_WSZ bytes are compared one by one (a scan
- * that stops early costs no more than comparing the bytes), then 64 bytes
- * at a time, then (in a block that may hold the byte, and at the end) a
- * word at a time, and the byte is found bytewise in its word. One step per
- * word examined and per byte compared: at most 2 per 8 bytes, plus 3 * 8.
- */
-EKF_INLINE int ekf_find(const u8 *y, int k, int n, u8 c1, u8 c2, int two, int nul)
+EKF_INLINE int ekf_nul_block(const u8 *q)
 {
-	ekf_word p1 = EKF_ONES * c1, p2 = EKF_ONES * c2;
-	int stop = n - k > EKF_WSZ ? k + EKF_WSZ : n;
+	return ekf_and_block(q) && ekf_zero_block(q);
+}
 
-	k = ekf_find_bytes(y, k, stop, c1, c2, two, nul);
-	if (k < stop)
-		return k;
+/*
+ * First NUL in y[k..stop), or stop: blocks the filters clear are skipped,
+ * the rest is tested a word at a time. Finding where a C string ends is not
+ * counted in steps: each byte is read once (or twice).
+ */
+static int ekf_nul(const u8 *y, int k, int stop)
+{
+	const u8 *q, *e;
+	int i;
+
 	for (;;) {
-		while (n - k >= EKF_BLOCK && !ekf_hits_block(y + k, p1, p2, two, nul))
-			k += EKF_BLOCK;
-		stop = n - k >= EKF_BLOCK ? k + EKF_BLOCK : n;
-		for (; stop - k >= EKF_WSZ; k += EKF_WSZ) {
-			EKF_STEP();
-			if (ekf_hits(ekf_load(y + k), p1, p2, two, nul) & EKF_HIGHS)
-				return ekf_find_bytes(y, k, n, c1, c2, two, nul);
+		if (stop - k >= EKF_BLOCK) {
+			q = y + k;
+			e = y + stop - EKF_BLOCK;
+			while (q <= e && !ekf_nul_block(q))
+				q += EKF_BLOCK;
+			k = (int)(q - y);
+			/* The rest, as a block that overlaps the previous one. */
+			if (stop - k < EKF_BLOCK && stop - k > 2 * EKF_WSZ && !ekf_nul_block(e))
+				return stop;
 		}
-		if (stop == n)
-			return ekf_find_bytes(y, k, n, c1, c2, two, nul);
-		/* Only a NUL looked possible, and there was none. */
+		i = stop - k >= EKF_BLOCK ? k + EKF_BLOCK : stop;
+		for (; i - k >= EKF_WSZ; k += EKF_WSZ)
+			if (ekf_zero_bytes(ekf_load(y + k)) & EKF_HIGHS)
+				break;
+		if (i - k >= EKF_WSZ || i == stop)
+			break;
+		/* Cannot happen: ekf_zero_block() is exact. */
 	}
+	while (k < stop && y[k])
+		k++;
+	return k;
 }
 
 /*
- * The C-string variants of ekf_find() are functions of their own: inlined
- * in the larger search loop, their loop would have fewer registers.
+ * The byte the scans look for: c, or if @fl (c is then a lower-case
+ * letter) both c and its upper-case form, which are the bytes b with
+ * (b | 0x20) == c.
  */
-static __attribute__((__noinline__)) int ekf_find_1_nul(const u8 *y, int k, int n, u8 c)
+EKF_INLINE ekf_word ekf_key(ekf_word v, ekf_word p, int fl)
 {
-	return ekf_find(y, k, n, c, c, 0, 1);
+	return (fl ? v | EKF_CASE : v) ^ p;
 }
 
-static __attribute__((__noinline__)) int ekf_find_2_nul(const u8 *y, int k, int n, u8 c1, u8 c2)
+EKF_INLINE int ekf_is(u8 b, u8 c, int fl)
 {
-	return ekf_find(y, k, n, c1, c2, 1, 1);
+	EKF_STEP();
+	return (fl ? b | 0x20 : b) == c;
 }
 
-/* Where the C string y ends (if @nul), or y[k] == c1 or (if c2 != c1) c2. */
-EKF_INLINE int ekf_next(const u8 *y, int k, int n, u8 c1, u8 c2, int nul)
+/* Non-zero (in its high bits) where the word at q holds the byte. */
+EKF_INLINE ekf_word ekf_hits(const u8 *q, ekf_word p, int fl)
 {
-	if (!nul)
-		return ekf_find(y, k, n, c1, c2, c1 != c2, 0);
-	if (c1 != c2)
-		return ekf_find_2_nul(y, k, n, c1, c2);
-	return ekf_find_1_nul(y, k, n, c1);
+	EKF_STEP();
+	return ekf_zero_bytes(ekf_key(ekf_load(q), p, fl)) & EKF_HIGHS;
+}
+
+/*
+ * A filter of the EKF_BLOCK bytes at q, one step per word: zero if none of
+ * them is the byte. (x - EKF_ONES) marks every zero byte of x that the byte
+ * below does not borrow from, and x's first zero byte always; it may also
+ * mark bytes of 0x81 and above, so when x = b ^ c the filter is exact for
+ * ASCII b and c (and when it is not, the words are then tested one by one).
+ * Three instructions a word where ekf_hits() needs four or five.
+ */
+#define EKF_ACC(w)	do { EKF_STEP(); t |= ekf_key(ekf_load(q + (w) * EKF_WSZ), p, fl) - EKF_ONES; } while (0)
+
+/* The same for the first 8 words only. */
+EKF_INLINE ekf_word ekf_hits_half(const u8 *q, ekf_word p, int fl)
+{
+	ekf_word t = 0;
+
+	EKF_ACC(0); EKF_ACC(1); EKF_ACC(2); EKF_ACC(3);
+	EKF_ACC(4); EKF_ACC(5); EKF_ACC(6); EKF_ACC(7);
+	return t & EKF_HIGHS;
+}
+
+/* If @exact, with no false positive, at four or five instructions a word. */
+EKF_INLINE ekf_word ekf_hits_block(const u8 *q, ekf_word p, int fl, int exact)
+{
+	ekf_word t = 0;
+
+	if (exact) {
+#define EKF_EXACT(w)	do { EKF_STEP(); t |= ekf_zero_bytes(ekf_key(ekf_load(q + (w) * EKF_WSZ), p, fl)); } while (0)
+		EKF_REP16(EKF_EXACT);
+#undef EKF_EXACT
+		return t & EKF_HIGHS;
+	}
+	EKF_REP16(EKF_ACC);
+	return t & EKF_HIGHS;
+}
+#undef EKF_ACC
+
+/* The first block from k on that may hold the byte, or the last full one. */
+EKF_INLINE int ekf_skip_blocks(const u8 *y, int k, int n, ekf_word p, int fl, int exact)
+{
+	const u8 *q, *e;
+
+	if (n - k < EKF_BLOCK)
+		return k;
+	q = y + k;
+	e = y + n - EKF_BLOCK;
+	while (q <= e && !ekf_hits_block(q, p, fl, exact))
+		q += EKF_BLOCK;
+	return (int)(q - y);
+}
+
+/* Where in the word at k is the first byte that ekf_hits() marked in t. */
+EKF_INLINE int ekf_locate(const u8 *y, int k, ekf_word t, u8 c, int fl)
+{
+	if (EKF_CTZ) {
+		EKF_STEP();
+		return k + (__builtin_ctzll(t) >> 3);
+	}
+	while (!ekf_is(y[k], c, fl))
+		k++;
+	return k;
+}
+
+/*
+ * First k in [k, n) with y[k] == c (or, if @fl, the upper-case form of c);
+ * n if none. Blocks of EKF_BLOCK bytes the filter clears are skipped; in
+ * one it does not clear, its first half is filtered again, then the words
+ * are tested one at a time; the rest of y, after the last full block, a
+ * word at a time too, the last one overlapping the one before. Adds to
+ * *cost (at least) the steps it takes: one per word examined by a filter or
+ * tested, and per byte compared: at most 5 per 16 bytes, plus 32.
+ */
+EKF_INLINE int ekf_find(const u8 *y, int k, int n, u8 c, int fl, int *cost)
+{
+	ekf_word p = EKF_ONES * c, t;
+	int stop, k0, exact = 0;
+
+	if (n - k < EKF_WSZ) {
+		k0 = k;
+		while (k < n && !ekf_is(y[k], c, fl))
+			k++;
+		*cost += k - k0 + 1;
+		return k;
+	}
+	for (;;) {
+		if (n - k >= EKF_BLOCK) {
+			k0 = k;
+			k = exact ? ekf_skip_blocks(y, k, n, p, fl, 1) :
+				    ekf_skip_blocks(y, k, n, p, fl, 0);
+			/* 16 steps per block, the last one included */
+			*cost += ((k - k0) >> 3) + 16;
+		}
+		stop = n - k >= EKF_BLOCK ? k + EKF_BLOCK : n;
+		if (!exact && stop - k >= EKF_HALF + EKF_WSZ) {
+			*cost += 8;
+			if (!ekf_hits_half(y + k, p, fl))
+				k += EKF_HALF;
+		}
+		k0 = k;
+		for (; stop - k >= EKF_WSZ; k += EKF_WSZ) {
+			t = ekf_hits(y + k, p, fl);
+			if (t) {
+				*cost += ((k - k0) >> 3) + 1 + (EKF_CTZ ? 1 : EKF_WSZ);
+				return ekf_locate(y, k, t, c, fl);
+			}
+		}
+		*cost += (k - k0) >> 3;
+		if (stop == n)
+			break;
+		/* Only bytes of 0x81 and above passed the filter: not ASCII text. */
+		exact = 1;
+	}
+	if (k == n)
+		return n;
+	/* The last word, overlapping: its bytes before k are known not to match. */
+	*cost += 1 + (EKF_CTZ ? 1 : EKF_WSZ);
+	t = ekf_hits(y + n - EKF_WSZ, p, fl);
+	if (!t)
+		return n;
+	if (EKF_CTZ)
+		return ekf_locate(y, n - EKF_WSZ, t, c, fl);
+	return ekf_locate(y, k, t, c, fl);
+}
+
+/*
+ * A C string y: it is known to hold no NUL before *lim, and to end at *n
+ * when *lim == *n. Grows *lim to at least want (if the string is that
+ * long), looking further ahead as it grows, so that a long string is read
+ * in a few large pieces and a short match in a long string is found without
+ * reading all of it. Finding the end is not counted in steps: it reads each
+ * byte once.
+ */
+#define EKF_AHEAD	4096
+
+EKF_INLINE void ekf_grow(const u8 *y, int *n, int *lim, int want)
+{
+	int ahead = *lim > EKF_AHEAD ? *lim : EKF_AHEAD;
+	int stop = *n - want > ahead ? want + ahead : *n;
+	int z = ekf_nul(y, *lim, stop);
+
+	if (z < stop)
+		*n = z;
+	*lim = z;
+}
+
+/*
+ * First k' in [k, n) with y[k'] == c (see ekf_find()), or n if none; if
+ * @cstr, y ends at its first NUL, and *n and *lim are as ekf_grow() keeps
+ * them (the answer is then below *lim, or *n).
+ */
+EKF_INLINE int ekf_next(const u8 *y, int k, int *n, int *lim, u8 c, int fl, int cstr,
+			int *cost)
+{
+	int r;
+
+	for (;;) {
+		r = ekf_find(y, k, cstr ? *lim : *n, c, fl, cost);
+		if (!cstr || r < *lim || *lim == *n)
+			return r;
+		k = *lim;
+		ekf_grow(y, n, lim, k + 1);
+	}
 }
 
 /*
@@ -316,17 +444,19 @@ EKF_INLINE int ekf_factorize(const u8 *x, int m, int fold, int *ell, int *per)
  * where it is equal, a word at a time. The windows it passes over cannot
  * match, so nothing is missed, and forgetting mem then is always safe. The
  * last byte is then known to match and is not compared again. The scan
- * only crosses window ends no window has reached yet (at most one step a
- * byte, plus one per 8), so this stays linear; yet on some periodic inputs
+ * only crosses window ends no window has reached yet (at most 5 steps per
+ * 16 bytes, plus 32), so this stays linear; yet on some periodic inputs
  * it lands the windows where Two-Way's long shifts would not have, which
  * could add up to more than Two-Way alone (at most 2 steps a byte). So the
  * steps are tallied (an upper bound, cost), and once they pass 1.5 per
  * byte the window has moved, the search goes on as plain Two-Way.
  *
  * C strings: lim is where y is known to hold no NUL up to; a window is
- * only compared once it is inside, growing lim as needed (ekf_extend()),
- * and the scans also stop at a NUL: the string is read once, without a
- * pass of its own to find its length first.
+ * only compared, and a scan only run, inside it. lim grows ahead of the
+ * window in pieces of at least 4 KiB (ekf_grow()), each searched for a NUL
+ * at about 1 instruction per 8 bytes: cheaper than looking for the NUL in
+ * the scans themselves, and a match early in a long string is found
+ * without reading all of it. Once the NUL is found, n is where it is.
  *
  * The needle is factorized only when needed: not at all when its last byte
  * is not in the haystack. Until then, and as long as the steps stay within
@@ -335,19 +465,16 @@ EKF_INLINE int ekf_factorize(const u8 *x, int m, int fold, int *ell, int *per)
  */
 EKF_INLINE int ekf_two_way(const u8 *y, int n, const u8 *x, int m, int fold, int cstr)
 {
-	int ell = 0, per = 0, periodic = -1, i, i0, j, k, mem, end, last = n - m, lim = 0;
-	u8 c1 = ekf_fold(x[m - 1], fold), c2 = c1;
+	int ell = 0, per = 0, periodic = -1, i, i0, j, k, mem, end, lim = 0;
+	u8 c = ekf_fold(x[m - 1], fold);
+	int fl = fold && c >= 'a' && c <= 'z';
 	int skip = 1, cost = 0;
 
-	if (fold && c1 >= 'a' && c1 <= 'z')
-		c2 = c1 - ('a' - 'A');
-
 	mem = -1;
-	for (j = 0; j <= last; ) {
+	for (j = 0; j <= n - m; ) {
 		if (cstr && j + m > lim) {
-			/* No need to look ahead while the scans do it. */
-			lim = ekf_extend(y, lim, j + m, skip ? 0 : 64, n);
-			if (j + m > lim)
+			ekf_grow(y, &n, &lim, j + m);
+			if (j + m > n)
 				return -1;
 		}
 		end = m;
@@ -357,15 +484,10 @@ EKF_INLINE int ekf_two_way(const u8 *y, int n, const u8 *x, int m, int fold, int
 			k = j + m - 1;
 			EKF_STEP();
 			cost++;
-			if (ekf_fold(y[k], fold) != c1) {
-				/* c1 and c2 are the byte's only forms, folded or not. */
-				j = ekf_next(y, k + 1, n, c1, c2, cstr);
-				if (j >= n || (cstr && !y[j]))
+			if (ekf_fold(y[k], fold) != c) {
+				j = ekf_next(y, k + 1, &n, &lim, c, fl, cstr, &cost);
+				if (j >= n)
 					return -1;
-				if (cstr && j >= lim)
-					lim = j + 1;
-				/* An upper bound of the scan's steps. */
-				cost += ((j - k) >> 2) + 3 * EKF_WSZ + 1;
 				j -= m - 1;
 				mem = -1;
 			}
@@ -396,7 +518,7 @@ EKF_INLINE int ekf_two_way(const u8 *y, int n, const u8 *x, int m, int fold, int
 		for (i = ell; i > mem && ekf_eq(x, i, y, i + j, fold); i--)
 			;
 		cost += ell - i + 1;
-		if (i <= mem)
+	if (i <= mem)
 			return j;
 		j += per;
 		/* x[0..m-per) is known to match the new window. */
@@ -410,8 +532,8 @@ EKF_INLINE int ekf_search(const char *hay, u32 hay_sz, const char *needle, u32 n
 			  int fold, int cstr)
 {
 	const u8 *y = (const u8 *)hay, *x = (const u8 *)needle;
-	int n = (int)hay_sz, k;
-	u8 c1, c2;
+	int n = (int)hay_sz, k, lim = 0, cost = 0;
+	u8 c;
 
 	if (!needle_sz)
 		return 0;
@@ -420,12 +542,9 @@ EKF_INLINE int ekf_search(const char *hay, u32 hay_sz, const char *needle, u32 n
 	if (needle_sz > 1)
 		return ekf_two_way(y, n, x, (int)needle_sz, fold, cstr);
 	/* One byte: just the scan. */
-	c1 = ekf_fold(x[0], fold);
-	c2 = c1;
-	if (fold && c1 >= 'a' && c1 <= 'z')
-		c2 = c1 - ('a' - 'A');
-	k = ekf_next(y, 0, n, c1, c2, cstr);
-	return k < n && (!cstr || y[k]) ? k : -1;
+	c = ekf_fold(x[0], fold);
+	k = ekf_next(y, 0, &n, &lim, c, fold && c >= 'a' && c <= 'z', cstr, &cost);
+	return k < n ? k : -1;
 }
 
 /* Each variant its own copy, with no test of the flags in its loops. */

@@ -524,6 +524,97 @@ static void test_skip(void)
 	free(nd);
 }
 
+/*
+ * Against the scans' filters: haystacks of bytes 0x81 and above (the block
+ * filters' false positives, every block) with ' ' and 'A' (whose AND is
+ * zero, the NUL filter's), needles at and around block and word ends, NULs
+ * around the pieces the C-string search reads ahead: exact answers, within
+ * the cost bound, and a scan that still crosses the haystack in at most
+ * 5 steps per 16 bytes.
+ */
+static void test_adversarial(void)
+{
+	static const uint32_t offs[] = { 0, 1, 7, 8, 9, 63, 64, 65, 119, 120, 127, 128, 129,
+					 255, 256, 4095, 4096, 4097, 8191, 8200 };
+	int (*const fns[3])(const char *, u32, const char *, u32) = {
+		ekf_search_memmem, ekf_search_strstr, ekf_search_strcasestr
+	};
+	const uint32_t hn = 16384;
+	char *hay = malloc(MAXI), *nd = malloc(64);
+	unsigned long long worst = 0;
+	uint32_t i, o, nn;
+	int f, bad = 0, got, want;
+
+	for (i = 0; i < MAXI; i++)
+		hay[i] = (i % 5 == 0) ? ' ' : (i % 5 == 1) ? 'A' : (char)(0x81 + i % 127);
+	/* Absent needles: the whole haystack is scanned. */
+	for (nn = 1; nn <= 33; nn += 8) {
+		memset(nd, 'z', nn);
+		nd[nn - 1] = 'Q';
+		for (f = 0; f < 3; f++) {
+			ekf_steps = 0;
+			got = fns[f](hay, MAXI, nd, nn);
+			if (ekf_steps > worst)
+				worst = ekf_steps;
+			if (got != -1 || ekf_steps > MAXI / 16 * 5 + 32 + 3ull * nn) {
+				check_fail("search-adversarial", "absent needle %u fn %d: got %d, %llu steps",
+					   nn, f, got, ekf_steps);
+				bad = 1;
+			}
+		}
+	}
+	/* A needle at each offset, its last byte also in the haystack. */
+	memcpy(nd, "\xc3\xa9t\xc3\xa9 Q", 7);
+	for (i = 0; i < sizeof(offs) / sizeof(offs[0]) && !bad; i++) {
+		for (nn = 1; nn <= 7; nn += 3) {
+			for (o = 0; o < 3; o++) {
+				uint32_t at = offs[i] + o;
+				char save[8];
+
+				if (at + nn > hn)
+					continue;
+				memcpy(save, hay + at, nn);
+				memcpy(hay + at, nd + 7 - nn, nn);
+				for (f = 0; f < 3; f++) {
+					want = f == 0 ? ref_memmem(hay, hn, nd + 7 - nn, nn) :
+							ref_cstr(hay, hn, nd + 7 - nn, nn, f == 2);
+					ekf_steps = 0;
+					got = fns[f](hay, hn, nd + 7 - nn, nn);
+					if (got != want || ekf_steps > 2ull * hn + 3ull * nn) {
+						check_fail("search-adversarial",
+							   "needle %u at %u fn %d: got %d want %d, %llu steps",
+							   nn, at, f, got, want, ekf_steps);
+						bad = 1;
+					}
+				}
+				/* A NUL just before it: the C-string forms do not find it. */
+				if (at) {
+					char c = hay[at - 1];
+
+					hay[at - 1] = 0;
+					for (f = 1; f < 3; f++) {
+						want = ref_cstr(hay, hn, nd + 7 - nn, nn, f == 2);
+						got = fns[f](hay, hn, nd + 7 - nn, nn);
+						if (got != want) {
+							check_fail("search-adversarial",
+								   "NUL at %u, needle %u fn %d: got %d want %d",
+								   at - 1, nn, f, got, want);
+							bad = 1;
+						}
+					}
+					hay[at - 1] = c;
+				}
+				memcpy(hay + at, save, nn);
+			}
+		}
+	}
+	printf("# search-adversarial: at most %llu steps on a %u-byte haystack\n", worst, MAXI);
+	if (!bad)
+		check_pass("search-adversarial");
+	free(hay);
+	free(nd);
+}
+
 int main(int argc, char **argv)
 {
 	const char *env = getenv("EKF_SEED");
@@ -541,5 +632,6 @@ int main(int argc, char **argv)
 	test_random(seed, 200000);
 	test_cost();
 	test_skip();
+	test_adversarial();
 	return check_exit();
 }
