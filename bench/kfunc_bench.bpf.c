@@ -99,11 +99,12 @@ int bench_bpf_loop(struct xdp_md *ctx)
  * The naive scan as a plain bounded loop, which the verifier walks step by
  * step: one step compares one byte (i: position, j: bytes matched there).
  * Sizes are compile-time constants (the haystack size and an 8-byte
- * needle, the "end" input): with sizes from a map, every check refines
+ * needle, the "end" input); with cstr, as C strings (strstr's search,
+ * which must also stop at the haystack's NUL). With sizes from a map, every check refines
  * their ranges, no two states are alike and even 64 bytes exceed the
  * verifier's 1M instructions, nested loop or not.
  */
-#define BOUNDED_SCAN(name, max)							\
+#define BOUNDED_SCAN(name, max, cstr)						\
 SEC("xdp")									\
 int name(struct xdp_md *ctx)							\
 {										\
@@ -121,6 +122,9 @@ int name(struct xdp_md *ctx)							\
 		}								\
 		if (i + m > n || i >= (max))					\
 			break;							\
+		/* strstr's haystack also ends at its first NUL */		\
+		if ((cstr) && !hay[(i + j) & (BENCH_HAY_MAX - 1)])		\
+			break;							\
 		if (hay[(i + j) & (BENCH_HAY_MAX - 1)] ==			\
 		    needle[j & (BENCH_NEEDLE_MAX - 1)]) {			\
 			j++;							\
@@ -132,6 +136,9 @@ int name(struct xdp_md *ctx)							\
 	return XDP_PASS;							\
 }
 
-BOUNDED_SCAN(bench_for_64, 64)
-BOUNDED_SCAN(bench_for_1k, 1024)
-BOUNDED_SCAN(bench_for_64k, BENCH_HAY_MAX)
+BOUNDED_SCAN(bench_for_64, 64, 0)
+BOUNDED_SCAN(bench_for_1k, 1024, 0)
+BOUNDED_SCAN(bench_for_64k, BENCH_HAY_MAX, 0)
+BOUNDED_SCAN(bench_forc_64, 64, 1)
+BOUNDED_SCAN(bench_forc_1k, 1024, 1)
+BOUNDED_SCAN(bench_forc_64k, BENCH_HAY_MAX, 1)

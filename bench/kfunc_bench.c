@@ -353,7 +353,8 @@ static const char *const impl_names[] = { "ekf_memmem", "ekf_strstr", "bpf_loop"
 int main(int argc, char **argv)
 {
 	static const __u32 sizes[] = { 64, 1024, BENCH_HAY_MAX };
-	struct figure empty, loop, bfor, mm, ss, ks, typ, pat, *best;
+	struct figure empty, loop, bfor, bforc, mm, ss, ks, typ, pat, *best, *best_c;
+	const char *best_c_name;
 	const char *best_name;
 	bool has_strnstr;
 	size_t s, i;
@@ -412,8 +413,18 @@ int main(int argc, char **argv)
 		}
 		bench_one("bench_memmem", IN_END, n, &mm);
 		emit("ekf_memmem", n, IN_END, &mm, best_name, best, goal, 10);
+		/* strstr against the C-string scan (it also stops at a NUL) */
+		bench_one(n == 64 ? "bench_forc_64" : n == 1024 ? "bench_forc_1k" : "bench_forc_64k",
+			  IN_END, n, &bforc);
+		emit("bpf_for_cstr", n, IN_END, &bforc, NULL, NULL, "", 0);
+		best_c = &loop;
+		best_c_name = "bpf_loop";
+		if (bforc.ok && (!loop.ok || bforc.per_s > loop.per_s)) {
+			best_c = &bforc;
+			best_c_name = "bpf_for_cstr";
+		}
 		bench_one("bench_strstr", IN_END, n, &ss);
-		emit("ekf_strstr", n, IN_END, &ss, best_name, best, goal, 10);
+		emit("ekf_strstr", n, IN_END, &ss, best_c_name, best_c, goal, 10);
 		if (has_strnstr) {
 			bench_one("bench_kernel_strnstr", IN_END, n, &ks);
 			emit("bpf_strnstr", n, IN_END, &ks, NULL, NULL, "", 0);

@@ -58,7 +58,13 @@ config_set CONFIG_BPF_SYSCALL ||
 config_set CONFIG_DEBUG_INFO_BTF_MODULES ||
 	stub "the kernel is built without CONFIG_DEBUG_INFO_BTF_MODULES, so no module can carry kfuncs; use a kernel built with CONFIG_DEBUG_INFO_BTF_MODULES=y"
 
-$MAKE -C btf >&2 || stub "building the BTF tool (ekf-btf) failed: install libelf-dev, libbpf-dev, zlib1g-dev, liblzma-dev, libzstd-dev and liblz4-dev"
+# ekf-btf runs here, on the build machine: the host compiler, never the
+# CC dkms exports (which, when dkms itself runs under make, can hold make's
+# "Entering directory" chatter).
+host_cc=${HOSTCC:-cc}
+command -v "${host_cc%% *}" >/dev/null 2>&1 || host_cc=cc
+$MAKE -C btf CC="$host_cc" >&2 ||
+	stub "building the BTF tool (ekf-btf) failed: install libelf-dev, libbpf-dev, zlib1g-dev, liblzma-dev, libzstd-dev and liblz4-dev"
 ekf_btf=$here/btf/ekf-btf
 
 # 1. The target kernel's BTF, never the running kernel's for another kernel.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,7 +125,10 @@ static void stub_reason(const char *ko, char *buf, size_t size)
 		dup2(pfd[1], 1);
 		close(pfd[0]);
 		close(pfd[1]);
-		freopen("/dev/null", "w", stderr);
+		int devnull = open("/dev/null", O_WRONLY);
+
+		if (devnull >= 0)
+			dup2(devnull, 2);
 		execl(*m, "modinfo", "-F", "ekf_unsupported", ko, (char *)NULL);
 		_exit(127);
 	}

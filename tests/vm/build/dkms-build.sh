@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # A DKMS build of the module for each suite's kernel, as on a user's
-# machine: it succeeds, the module carries verified BTF, and nothing that
+# machine (dkms run from within make, as a Makefile-driven image build
+# would): it succeeds, the module carries verified BTF, and nothing that
 # another package owns changes (the headers, kbuild, the kernel's
 # /lib/modules tree; dpkg --verify), and dkms's own signing keeps working
 # with the BTF step. Also records the build time for
@@ -21,7 +22,9 @@ for suite in bookworm bookworm-backports sid; do
 		kver='"$kver"' version='"$version"'
 		stamp=$(mktemp); sleep 1
 		start=$(date +%s%N)
-		if dkms build --force -m ebpf-kfunc -v "$version" -k "$kver" >/tmp/dkms-build.log 2>&1; then
+		# As if apt ran from a make recipe: dkms then captures make'"'"'s
+		# "Entering directory" lines into the CC it exports.
+		if MAKELEVEL=1 MAKEFLAGS=w dkms build --force -m ebpf-kfunc -v "$version" -k "$kver" >/tmp/dkms-build.log 2>&1; then
 			end=$(date +%s%N)
 			echo "build: ok $(( (end - start) / 1000000 ))"
 		else
