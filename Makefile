@@ -69,6 +69,7 @@ include bpf/bpf.mk
 include tools/tools.mk
 include tests/tests.mk
 include bench/bench.mk
+include debian/debian.mk
 
 clean:
 	$(Q)rm -rf $(BUILD)

@@ -58,11 +58,21 @@ config_set CONFIG_BPF_SYSCALL ||
 config_set CONFIG_DEBUG_INFO_BTF_MODULES ||
 	stub "the kernel is built without CONFIG_DEBUG_INFO_BTF_MODULES, so no module can carry kfuncs; use a kernel built with CONFIG_DEBUG_INFO_BTF_MODULES=y"
 
-# ekf-btf runs here, on the build machine: the host compiler, never the
-# CC dkms exports (which, when dkms itself runs under make, can hold make's
-# "Entering directory" chatter).
-host_cc=${HOSTCC:-cc}
-command -v "${host_cc%% *}" >/dev/null 2>&1 || host_cc=cc
+# ekf-btf runs here, on the build machine, so it takes a host compiler:
+# never the CC dkms exports (when dkms itself runs under make, that holds
+# make's "Entering directory" chatter), and not necessarily `cc`: a Debian
+# system with kernel headers may have only the kernel's gcc-12. The kernel
+# config names that one (CONFIG_CC_VERSION_TEXT=gcc-12 (Debian ...)).
+host_cc=
+kernel_cc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\{0,1\}\([^ "]*\).*/\1/p' "$KDIR/include/config/auto.conf")
+for c in "${HOSTCC:-}" gcc cc "$kernel_cc" clang; do
+	if [ -n "$c" ] && command -v "$c" >/dev/null 2>&1; then
+		host_cc=$c
+		break
+	fi
+done
+[ -n "$host_cc" ] ||
+	stub "no C compiler for the BTF tool (ekf-btf): install gcc"
 $MAKE -C btf CC="$host_cc" >&2 ||
 	stub "building the BTF tool (ekf-btf) failed: install libelf-dev, libbpf-dev, zlib1g-dev, liblzma-dev, libzstd-dev and liblz4-dev"
 ekf_btf=$here/btf/ekf-btf

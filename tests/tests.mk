@@ -21,7 +21,8 @@
 RESULTS		:= $(BUILD)/results
 VM_KERNELS	?= bookworm bookworm-backports sid
 
--include $(sort $(wildcard tests/unit/*.mk tests/fuzz/*.mk tests/host/*.mk tests/vm/*.mk))
+-include $(sort $(wildcard tests/unit/*.mk tests/fuzz/*.mk tests/host/*.mk tests/vm/*.mk \
+				   tests/pkg/*.mk tests/e2e/*.mk))
 
 RUN_TIER = tests/run-tier
 
