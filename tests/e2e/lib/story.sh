@@ -289,7 +289,7 @@ job_failure() {
 		cp "$1" "$M/tmp/fake-headers-deb"
 		inroot /tmp/fake-headers-deb "$2" "$3" "/root/$3.deb"
 		inroot /tmp/fake-headers-deb "$2" "$4" "/root/$4.deb"
-	' "$E2E_LIB/fake-headers-deb" "$k61" "$fake1" "$fake2" > "$LOGS/fake-headers.log" 2>&1 ||
+	' "$E2E_LIB/../../lib/fake-headers-deb" "$k61" "$fake1" "$fake2" > "$LOGS/fake-headers.log" 2>&1 ||
 		fail "e2e [failure] doctored headers packages" "see $LOGS/fake-headers.log"
 
 	# (c) the package installed when such a kernel is already there

@@ -32,28 +32,8 @@ check_suite() {
 			rm -rf "$work" "/lib/modules/$fake" "/usr/lib/modules/$fake"
 		}
 		trap cleanup EXIT
-		apt-get download -q "linux-headers-$kver" >/dev/null 2>&1 ||
-			{ echo "download: failed"; exit 1; }
-		dpkg-deb -R linux-headers-"$kver"_*.deb pkg
-		# every path that names the kernel, deepest first
-		find pkg -depth -name "*$kver*" | while read -r p; do
-			mv "$p" "$(dirname "$p")/$(basename "$p" | sed "s/$kver/$fake/g")"
-		done
-		for m in pkg/lib/modules pkg/usr/lib/modules; do
-			[ -L "$m/$fake/build" ] && ln -sfn "/usr/src/linux-headers-$fake" "$m/$fake/build"
-		done
-		rm -f pkg/DEBIAN/md5sums
-		# a new package name; its dependencies stay the real, installed ones
-		sed -i "/^Package:/s/$kver/$fake/" pkg/DEBIAN/control
-		for f in pkg/DEBIAN/*; do
-			[ "$f" = pkg/DEBIAN/control ] || sed -i "s/$kver/$fake/g" "$f"
-		done
-		h=pkg/usr/src/linux-headers-$fake
-		# 7.x headers name their own directory as KBUILD_OUTPUT
-		sed -i "s/$kver/$fake/g" "$h/Makefile"
-		sed -i "/CONFIG_DEBUG_INFO_BTF_MODULES/d" "$h/.config" "$h/include/config/auto.conf"
-		sed -i "/define CONFIG_DEBUG_INFO_BTF_MODULES/d" "$h/include/generated/autoconf.h"
-		dpkg-deb -b pkg fake.deb >/dev/null
+		'"$repo"'/tests/lib/fake-headers-deb "$kver" "$fake" "$work/fake.deb" ||
+			{ echo "doctoring: failed"; exit 1; }
 		DEBIAN_FRONTEND=noninteractive dpkg -i fake.deb > install.log 2>&1
 		echo "dpkg-exit: $?"
 		dkms status -m ebpf-kfunc -k "$fake" | sed "s/^/dkms-status: /"
