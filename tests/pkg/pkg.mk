@@ -25,10 +25,13 @@ CHROOT_TESTS	+= $(PKG_TESTS)
 
 # The test chroot and piuparts' base tarball are made while the packages
 # build. A failure here is reported by the tests (they find nothing to
-# test), and does not stop the rest of check-vm.
+# test: stale packages are removed), and does not stop the rest of
+# check-vm, nor the e2e test, which checks for the repositories itself.
 pkg-prepare:
 	-$(Q)tests/pkg/testbed & a=$$!; tests/pkg/piuparts.sh --prepare & b=$$!; \
-	$(MAKE) --no-print-directory repo repo-prev || s=1; \
+	$(MAKE) --no-print-directory repo repo-prev || { s=1; \
+		echo "pkg-prepare: building the packages failed: removing the old ones so that no test uses them"; \
+		rm -rf $(DEB_REPO) $(DEB_REPO_PREV) $(DEB_DIR)/*.deb $(DEB_PREV_DIR)/*.deb; }; \
 	wait $$a || s=1; wait $$b || s=1; exit $${s:-0}
 
 check-vm: pkg-prepare
