@@ -29,7 +29,7 @@ logged_append() {
 	local log=$1 rc=0
 	shift
 	echo "+ $*" >> "$log"
-	if [ "$EKF_VM_VERBOSE" = 1 ]; then
+	if [ "$EKF_VERBOSE" = 1 ]; then
 		"$@" 2>&1 | tee -a "$log" >&2
 		return "${PIPESTATUS[0]}"
 	fi
