@@ -39,7 +39,7 @@ $(BENCH_OUT)/%.skel.h: $(BENCH_OUT)/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@.tmp
 	$(Q)mv $@.tmp $@
 
-$(BENCH_BIN): bench/kfunc_bench.c bench/kfunc_bench.h \
+$(BENCH_BIN): bench/kfunc_bench.c bench/kfunc_bench.h bench/bench_text.h \
 		$(BENCH_OUT)/kfunc_bench.skel.h $(BENCH_OUT)/kfunc_bench_strnstr.skel.h
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(BENCH_CFLAGS) $(LDFLAGS) $< -static -lbpf -lelf -lz -lzstd -lm -o $@
@@ -75,7 +75,7 @@ BENCH_NATIVE	:= $(BENCH_OUT)/search-native
 BENCH_NATIVE_ARGS ?=
 BENCH_NATIVE_LIBFLAGS := $(if $(filter x86_64 aarch64,$(shell uname -m)),-mgeneral-regs-only) -fno-builtin
 
-$(BENCH_NATIVE): bench/search_native.c kmod/lib/ekf_search.c $(wildcard kmod/lib/*.h) bench/bench.mk
+$(BENCH_NATIVE): bench/search_native.c bench/bench_text.h kmod/lib/ekf_search.c $(wildcard kmod/lib/*.h) bench/bench.mk
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(WARNFLAGS) $(BENCH_NATIVE_LIBFLAGS) -Ikmod/lib -c kmod/lib/ekf_search.c \

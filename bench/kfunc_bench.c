@@ -26,6 +26,7 @@
 #include <bpf/libbpf.h>
 
 #include "kfunc_bench.h"
+#include "bench_text.h"
 #include "kfunc_bench.skel.h"
 #include "kfunc_bench_strnstr.skel.h"
 
@@ -195,20 +196,6 @@ static const char *const input_names[] = { "end", "typical", "pathological" };
 
 #define NEEDLE_END	"needle!X"			/* 8 bytes, never in the text */
 #define NEEDLE_LONG	"the quick brown fox jumps over!!"	/* 32 bytes, absent */
-
-static void make_text(char *buf, __u32 n)
-{
-	static const char words[] = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do "
-				    "eiusmod tempor incididunt ut labore et dolore magna aliqua ";
-	unsigned int seed = 12345, i;
-
-	for (i = 0; i < n; i++) {
-		seed = seed * 1103515245 + 12345;
-		/* mostly the words, with some noise so that no period is long */
-		buf[i] = (seed >> 16) % 16 ? words[(i + (seed >> 20) % 3) % (sizeof(words) - 1)]
-					   : (char)('a' + (seed >> 8) % 26);
-	}
-}
 
 /* Fill the globals; returns the answer every search should give. */
 static int set_input(struct vars *v, enum input in, __u32 n, bool kernel_strnstr)

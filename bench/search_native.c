@@ -18,25 +18,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_text.h"
 #include "ekf_search.h"
 
 #define HAY_MAX		(64 * 1024)
 
 static char hay[HAY_MAX + 1], needle[64];
 static double target_ns = 100e6;
-
-static void make_text(char *buf, uint32_t n)
-{
-	static const char words[] = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do "
-				    "eiusmod tempor incididunt ut labore et dolore magna aliqua ";
-	unsigned int seed = 12345, i;
-
-	for (i = 0; i < n; i++) {
-		seed = seed * 1103515245 + 12345;
-		buf[i] = (seed >> 16) % 16 ? words[(i + (seed >> 20) % 3) % (sizeof(words) - 1)]
-					   : (char)('a' + (seed >> 8) % 26);
-	}
-}
 
 /* The bounded BPF loop of kfunc_bench.bpf.c, in C. */
 static int naive(const char *h, uint32_t n, const char *nd, uint32_t m)
