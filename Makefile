@@ -63,6 +63,7 @@ VM_TESTS_LAST	:=
 VM_DEPS		:=
 CHROOT_TESTS	:=
 TEST_BINS	:=
+VM_MODULES	:=
 
 include kmod/kmod.mk
 include bpf/bpf.mk

@@ -10,6 +10,7 @@
 #
 #   make bench [BENCH_KERNELS="bookworm sid"] [BENCH_ARGS=--quick]
 #              [BENCH_DKMS_KERNEL=bookworm]   (empty: no DKMS timing)
+#   make bench-kfunc    the VM part alone
 #   make bench-native [BENCH_NATIVE_ARGS=--quick]
 #              kmod/lib/ekf_search.c in userspace (built as the kernel would:
 #              general registers only) against a naive scan and glibc, ns/call
@@ -25,7 +26,19 @@ BENCH_BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_x86 \
 	-I/usr/include/x86_64-linux-gnu -Ibpf -Ibench -Wall
 BENCH_CFLAGS	:= $(CFLAGS) $(WARNFLAGS) -D_GNU_SOURCE -I$(BENCH_OUT) -Ibench
 
-.PHONY: bench bench-bin bench-native
+.PHONY: bench bench-kfunc bench-bin bench-native
+
+# Other fragments (bench/*.mk) add their targets to BENCH_TARGETS; `make
+# bench` runs them one after another (never in parallel: each measures
+# against a baseline of its own run) and fails if any failed. Each writes
+# $(BENCH_OUT)/NAME.jsonl.
+BENCH_TARGETS	:= bench-kfunc
+-include $(filter-out bench/bench.mk,$(wildcard bench/*.mk))
+
+bench:
+	$(Q)status=0; for t in $(BENCH_TARGETS); do \
+		$(MAKE) --no-print-directory $$t || { status=1; echo "bench: $$t failed"; }; \
+	done; exit $$status
 
 bench-bin: $(BENCH_BIN)
 
@@ -52,7 +65,7 @@ $(BENCH_BIN): bench/kfunc_bench.c bench/kfunc_bench.h bench/bench_text.h \
 # $(BENCH_OUT)/vm-KERNEL.log.
 BENCH_SHARE	:= $(BENCH_OUT)/vm-share
 
-bench: $(BENCH_BIN)
+bench-kfunc: $(BENCH_BIN)
 	$(Q)rm -rf $(BENCH_SHARE) $(BENCH_JSON).tmp; mkdir -p $(BENCH_SHARE); \
 	cp $(BENCH_BIN) $(BENCH_SHARE)/; status=0; \
 	for k in $(BENCH_KERNELS); do \

@@ -17,6 +17,7 @@
 #		suites' chroots (DKMS, BTF step, resolver); tests/vm/chroot
 #   VM_DEPS	what check-vm needs built first
 #   TEST_BINS	test programs put on PATH inside the VM ($(BUILD)/tests/bin)
+#   VM_MODULES	in-tree kernel modules check-vm loads in each VM (veth, ...)
 
 RESULTS		:= $(BUILD)/results
 VM_KERNELS	?= bookworm bookworm-backports sid
@@ -44,6 +45,7 @@ check-unit: $(UNIT_DEPS)
 check-host: $(HOST_DEPS)
 	$(Q)$(RUN_TIER) $(RESULTS)/host.log -- $(HOST_TESTS)
 
+check-vm: export EKF_VM_MODULES = $(sort $(VM_MODULES))
 check-vm: $(VM_DEPS)
 	$(Q)$(RUN_TIER) $(RESULTS)/vm-chroot.log -- $(CHROOT_TESTS) || status=1; \
 	for k in $(VM_KERNELS); do \

@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Userspace tools: $(BUILD)/bin/TOOL from tools/TOOL.c, the helpers of
-# tools/lib/ and the skeletons of bpf/bpf.mk; man pages written in roff
-# (tools/TOOL.8), installed uncompressed (packaging compresses them).
+# Userspace tools: $(BUILD)/bin/TOOL from tools/TOOL.c (every tools/*.c is
+# a tool), the helpers of tools/lib/ and the skeletons of bpf/bpf.mk; man
+# pages written in roff (tools/TOOL.8), installed uncompressed (packaging
+# compresses them).
 
-TOOLS		:= ebpf-kfunc
+TOOLS		:= $(sort $(patsubst tools/%.c,%,$(wildcard tools/*.c)))
 TOOLS_LIB_SRCS	:= $(wildcard tools/lib/*.c)
 TOOLS_LIB_OBJS	:= $(patsubst tools/%.c,$(BUILD)/tools/%.o,$(TOOLS_LIB_SRCS))
 TOOLS_HDRS	:= $(wildcard tools/*.h tools/lib/*.h bpf/*.h) kmod/lib/ekf_limits.h
