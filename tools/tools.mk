@@ -11,6 +11,9 @@ TOOLS_LIB_OBJS	:= $(patsubst tools/%.c,$(BUILD)/tools/%.o,$(TOOLS_LIB_SRCS))
 TOOLS_HDRS	:= $(wildcard tools/*.h tools/lib/*.h bpf/*.h) kmod/lib/ekf_limits.h
 TOOLS_BINS	:= $(addprefix $(BUILD)/bin/,$(TOOLS))
 TOOLS_MANS	:= $(wildcard $(addprefix tools/,$(addsuffix .8,$(TOOLS))))
+# systemd units of the tools (templates: nothing is enabled on install)
+TOOLS_UNITS	:= $(wildcard tools/systemd/*.service)
+unitdir		?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
 
 LIBBPF_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS	:= $(or $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null),-lbpf)
@@ -39,3 +42,4 @@ install-tools: $(TOOLS_BINS)
 	$(Q)install -d $(DESTDIR)$(sbindir) $(DESTDIR)$(mandir)/man8
 	$(Q)install -m 0755 $(TOOLS_BINS) $(DESTDIR)$(sbindir)/
 	$(Q)$(if $(TOOLS_MANS),install -m 0644 $(TOOLS_MANS) $(DESTDIR)$(mandir)/man8/)
+	$(Q)$(if $(TOOLS_UNITS),install -d $(DESTDIR)$(unitdir) && install -m 0644 $(TOOLS_UNITS) $(DESTDIR)$(unitdir)/)
