@@ -74,7 +74,7 @@ for r in "${rpms[@]}"; do
 		pass "rpm-contents-$pkg-match-deb ($n files, $(grep -c '^d' "$tmp/rpm") directories)"
 	else
 		sed 's/^/# /' "$tmp/diff"
-		fail "rpm-contents-$pkg-match-deb" "$(grep -c '^[-+][^-+]' "$tmp/diff") differences between $(basename "$deb") (-) and $(basename "$r") (+), shown above"
+		fail "rpm-contents-$pkg-match-deb" "$(grep -E '^[-+]' "$tmp/diff" | grep -c -v -E '^(---|\+\+\+) ') differing lines between $(basename "$deb") (-) and $(basename "$r") (+), shown above"
 	fi
 
 	rpm_files "$r" > "$tmp/all"
