@@ -151,6 +151,9 @@ check_one upgrade "$v_cur"
 q=$(rpm -q ebpf-kfunc-dkms ebpf-tools | tr "\n" " ")
 [ "$q" = "ebpf-kfunc-dkms-$vr_cur.noarch ebpf-tools-$vr_cur.$(uname -m) " ] &&
 	pass "upgrade-rpmdb-has-$vr_cur" || fail "upgrade-rpmdb-has-$vr_cur" "rpm -q: $q"
+# Every packaged file is there as packaged (type, mode, digest, size).
+v=$(rpm -V --nodeps ebpf-kfunc-dkms ebpf-tools 2>&1)
+[ -z "$v" ] && pass "upgrade-rpm-verify" || fail "upgrade-rpm-verify" "rpm -V: $(echo $v)"
 v=$(ebpf-kfunc --version 2>&1)
 case $v in *"$v_cur"*) pass "ebpf-tools-runs" ;; *) fail "ebpf-tools-runs" "ebpf-kfunc --version: $v" ;; esac
 
