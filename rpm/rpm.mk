@@ -24,7 +24,10 @@
 #   rpm-scriptlets.sh   rpm -ivh 0.0.9, -Uvh 0.1.0-1, -Uvh 0.1.0-2, -e
 #                       in the bookworm test chroot (tests/pkg/testbed)
 #                       with rpm added, kernels in the RHEL/Fedora layout;
-#                       real DKMS builds. Passes cached by input hash in
+#                       real DKMS builds; each module built then boots in
+#                       QEMU (tests/vm/run --no-module): insmod, BTF
+#                       accepted, the RPM's ebpf-kfunc selftest. Passes
+#                       cached by input hash in
 #                       $(EKF_CACHE)/pkg-results (EKF_PKG_RERUN=1 reruns).
 
 RPM_DIR			:= $(BUILD)/rpm

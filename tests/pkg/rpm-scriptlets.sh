@@ -20,7 +20,11 @@
 #   3. rpm -Uvh 0.1.0-2 (make rpm-release: the same version rebuilt):
 #      the module stays built and installed (--rpm_safe_upgrade);
 #   4. rpm -e: no module in any /lib/modules, no /usr/src/ebpf-kfunc-*,
-#      empty dkms status, no file of either package left.
+#      empty dkms status, no file of either package left;
+#   5. each module built in step 2 boots: QEMU with that kernel
+#      (tests/vm/run --no-module), insmod, the kernel accepts its BTF
+#      (/sys/kernel/btf/ebpf_kfunc), and the RPM's ebpf-kfunc selftest
+#      passes.
 # A pass is recorded against the inputs; identical inputs replay it
 # (EKF_PKG_RERUN=1 runs again).
 set -uo pipefail
@@ -226,6 +230,61 @@ for ref in "$o"/vmlinux-*; do
 done >> "$tmp/lines"
 grep -q '^PASS btf-base-from-image-is-vmlinux-btf-' "$tmp/lines" ||
 	echo "FAIL btf-base-from-image-is-vmlinux-btf: no kernel with a vmlinux to compare with" >> "$tmp/lines"
+
+# Booted: each module the RPM's %post built in the Fedora layout loads in
+# QEMU on its kernel (tests/vm/run --no-module), the kernel accepts its
+# BTF, and the RPM's own ebpf-kfunc passes its selftest there.
+vm=$tmp/vm
+mkdir -p "$vm/build/bin"
+rpm2cpio "${cur[1]}" | (cd "$vm" && cpio -id --quiet ./usr/sbin/ebpf-kfunc) &&
+	mv "$vm/usr/sbin/ebpf-kfunc" "$vm/build/bin/" ||
+	echo "FAIL rpm-module-boots: no /usr/sbin/ebpf-kfunc in $(basename "${cur[1]}")" >> "$tmp/lines"
+booted=
+for suite in bookworm bookworm-backports; do
+	kv=$("$REPO/tests/vm/run" --kernel "$suite" --print-kver 2>/dev/null) || continue
+	[ -f "$o/ebpf_kfunc-$kv.ko" ] || continue
+	share=$vm/share-$suite
+	mkdir -p "$share"
+	cp "$o/ebpf_kfunc-$kv.ko" "$share/ebpf_kfunc.ko"
+	cat > "$share/check.sh" <<-'EOF'
+	#!/bin/sh
+	K=$(uname -r)
+	if insmod "$(dirname "$0")/ebpf_kfunc.ko"; then
+		echo "PASS rpm-module-loads-$K"
+	else
+		echo "FAIL rpm-module-loads-$K: insmod failed"
+	fi
+	if [ -e /sys/kernel/btf/ebpf_kfunc ]; then
+		echo "PASS rpm-module-btf-accepted-$K"
+	else
+		echo "FAIL rpm-module-btf-accepted-$K: no /sys/kernel/btf/ebpf_kfunc"
+	fi
+	ebpf-kfunc selftest > /tmp/selftest 2>&1
+	rc=$?
+	sed 's/^/# selftest: /' /tmp/selftest | tail -n 3
+	if [ "$rc" = 0 ]; then
+		echo "PASS rpm-tools-selftest-$K"
+	else
+		echo "FAIL rpm-tools-selftest-$K: exit $rc: $(grep FAIL /tmp/selftest | head -n 3 | tr '\n' ' ')"
+	fi
+	EOF
+	chmod +x "$share/check.sh"
+	"$REPO/tests/vm/run" --kernel "$suite" --no-module --build "$vm/build" --share "$share" -- "$share/check.sh" > "$vm/out-$suite" 2>&1
+	grep '^\(PASS\|FAIL\|SKIP\) ' "$vm/out-$suite" >> "$tmp/lines"
+	grep '^# ' "$vm/out-$suite"
+	grep -q "^PASS rpm-tools-selftest-$kv" "$vm/out-$suite" ||
+		{ tail -n 20 "$vm/out-$suite" | sed 's/^/# | /'; grep -q '^FAIL' "$vm/out-$suite" ||
+			echo "FAIL rpm-module-boots-$kv: the VM run gave no result (output above)" >> "$tmp/lines"; }
+	booted="$booted $kv"
+done
+for ko in "$o"/ebpf_kfunc-*.ko; do
+	k=${ko##*/ebpf_kfunc-}
+	k=${k%.ko}
+	case " $booted " in
+	*" $k "*) ;;
+	*) echo "SKIP rpm-module-boots-$k: the VM harness has no kernel $k (its suites: $("$REPO/tests/vm/run" --kernel bookworm --print-kver 2>/dev/null) $("$REPO/tests/vm/run" --kernel bookworm-backports --print-kver 2>/dev/null)): the test chroot and the VM chroots are refreshed at different times" >> "$tmp/lines" ;;
+	esac
+done
 cat "$tmp/lines"
 echo "# rpm-scriptlets: $(elapsed "$t0") s (log: build/pkg/rpm-scriptlets.log)"
 if [ "$rc" = 0 ] && grep -q '^PASS erase-leaves-nothing' "$tmp/lines" && ! grep -q '^FAIL' "$tmp/lines"; then
