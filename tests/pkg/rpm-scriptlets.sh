@@ -8,10 +8,12 @@
 # headers in /usr/src/kernels/KVER (kernel-devel) without vmlinux,
 # /lib/modules/KVER/build pointing there, the kernel image at
 # /lib/modules/KVER/vmlinuz and nothing of it in /boot. The host's kernel
-# plays the running one, without headers.
+# plays the running one, without headers, and a doctored copy of 6.1's
+# headers (tests/lib/fake-headers-deb) a kernel the module cannot support.
 #   1. rpm -ivh 0.0.9-1 (make rpm-prev): %post adds 0.0.9 to DKMS and
 #      builds and installs it for both kernels, with BTF made against the
-#      BTF of each kernel's image (the Fedora path of the BTF step);
+#      BTF of each kernel's image (the Fedora path of the BTF step), and
+#      the placeholder module for the unsupported kernel;
 #   2. rpm -Uvh 0.1.0-1: 0.1.0 built and installed for both, 0.0.9 gone
 #      from DKMS, /usr/src and /lib/modules: exactly one version; the
 #      module's BTF checked (the build log names the base taken from the
@@ -46,7 +48,7 @@ cache_init
 t0=$(now)
 root=$("$REPO/tests/pkg/testbed" --print-root) || { fail $name-testbed "cannot make the test chroot"; exit 1; }
 layer=$(rpm_layer "$root") || { fail $name-testbed "cannot add rpm to the test chroot (log: $EKF_CACHE/tmp/pkg-rpm-layer.log)"; exit 1; }
-key=$(printf '%s\n' "$(sha_of "${cur[@]}" "${prev[@]}" "${rel[@]}")" "$(sha_of "$0" "$REPO/tests/pkg/rpm-lib.sh" "$REPO/tests/pkg/testbed")" \
+key=$(printf '%s\n' "$(sha_of "${cur[@]}" "${prev[@]}" "${rel[@]}")" "$(sha_of "$0" "$REPO/tests/pkg/rpm-lib.sh" "$REPO/tests/pkg/testbed" "$REPO/tests/lib/fake-headers-deb")" \
 	"$(ls "$root/lib/modules")" "$(stat -c %Y "$root/var/lib/ekf-pkg/format")" "$(cat "$layer.stamp")" | sha256sum | cut -d' ' -f1)
 if cached $name "$key"; then
 	cached_replay $name "$key"
@@ -59,6 +61,7 @@ mkdir -p "$tmp/upper/tmp/ekf-rpms/prev" "$tmp/upper/tmp/ekf-rpms/cur" "$tmp/uppe
 cp "${prev[@]}" "$tmp/upper/tmp/ekf-rpms/prev/"
 cp "${cur[@]}" "$tmp/upper/tmp/ekf-rpms/cur/"
 cp "${rel[@]}" "$tmp/upper/tmp/ekf-rpms/rel/"
+cp "$REPO/tests/lib/fake-headers-deb" "$tmp/upper/tmp/ekf-rpms/"
 v_prev=$(rpm -qp --qf '%{VERSION}' "${prev[0]}")
 v_cur=$(rpm -qp --qf '%{VERSION}' "${cur[0]}")
 vr_cur=$(rpm -qp --qf '%{VERSION}-%{RELEASE}' "${cur[0]}")
@@ -110,6 +113,27 @@ else
 fi
 mkdir -p "/lib/modules/$running"	# a running kernel, its headers not installed
 
+# A kernel the module cannot support (no CONFIG_DEBUG_INFO_BTF_MODULES):
+# %post must install the placeholder module for it and succeed.
+k1=$(echo "$kernels" | head -n 1)
+fake=${k1%-amd64}-ekfnobtf
+if bash "$rpms/fake-headers-deb" "$k1" "$fake" /tmp/fake-headers.deb >> "$log" 2>&1 &&
+   dpkg -i /tmp/fake-headers.deb >> "$log" 2>&1 && [ -e "/lib/modules/$fake/build/include" ]; then
+	pass "unsupported-kernel-$fake-installed"
+else
+	fail "unsupported-kernel-$fake-installed" "tests/lib/fake-headers-deb or dpkg -i failed (log)"
+	fake=
+fi
+check_fake() {	# STEP: the placeholder is what is installed for the fake kernel
+	[ -n "$fake" ] || return 0
+	local v
+	v=$(modver "$fake")
+	case $v in
+	"placeholder: "*CONFIG_DEBUG_INFO_BTF_MODULES*) pass "$1-placeholder-for-unsupported-$fake" ;;
+	*) fail "$1-placeholder-for-unsupported-$fake" "module: $v" ;;
+	esac
+}
+
 ko_of() {	# KVER: the installed module file, or nothing
 	find "/lib/modules/$1" -name "ebpf_kfunc.ko*" 2>/dev/null | head -n 1
 }
@@ -144,6 +168,7 @@ check_one() {	# STEP VERSION: VERSION, alone, built and installed for every kern
 	[ "$v" = "$2 " ] && pass "$1-dkms-has-only-$2" || fail "$1-dkms-has-only-$2" "dkms status: $(dkms status ebpf-kfunc 2>&1 | tr "\n" ";")"
 	v=$(ls -d /usr/src/ebpf-kfunc-* 2>/dev/null | tr "\n" " ")
 	[ "$v" = "/usr/src/ebpf-kfunc-$2 " ] && pass "$1-usr-src-has-only-$2" || fail "$1-usr-src-has-only-$2" "$v"
+	check_fake "$1"
 	dkms status ebpf-kfunc 2>/dev/null | sed "s/^/# dkms status: /"
 }
 
