@@ -6,6 +6,7 @@
 #   make            tools (and the module, if headers for KVER are present)
 #   make kmod       the module against KVER= or KDIR= (default: running kernel)
 #   make check      every test tier; last line "N passed, N failed, N skipped"
+#   make deb        Debian packages (debian/debian.mk); make rpm: RPMs (rpm/rpm.mk)
 #   make V=1        show the commands
 #
 # Everything built goes to build/ (BUILD=).
@@ -44,7 +45,7 @@ endif
 
 .DEFAULT_GOAL := all
 .PHONY: all tools kmod install install-dkms check check-unit check-host \
-	check-vm fuzz bench demo clean
+	check-vm fuzz bench demo clean rpm
 
 all: tools
 	$(Q)if [ -e "$(KDIR)/Makefile" ]; then \
@@ -71,6 +72,7 @@ include tools/tools.mk
 include tests/tests.mk
 include bench/bench.mk
 include debian/debian.mk
+include rpm/rpm.mk
 
 clean:
 	$(Q)rm -rf $(BUILD)
