@@ -17,3 +17,13 @@ HOST_DEPS	+= $(NET_TOOLS) $(NET_UDP)
 TEST_BINS	+= $(NET_UDP)
 export EKF_NET_BIN := $(abspath $(BUILD))/bin
 export EKF_UDP := $(abspath $(NET_UDP))
+
+# someone else's tc filter, for the coexistence test
+NET_WITNESS	:= $(BUILD)/tests/net/tc_witness.bpf.o
+$(NET_WITNESS): tests/host/tc_witness.bpf.c
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+HOST_DEPS	+= $(NET_WITNESS)
+VM_DEPS		+= $(NET_WITNESS)
+export EKF_TC_WITNESS := $(abspath $(NET_WITNESS))

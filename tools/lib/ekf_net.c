@@ -9,6 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 
 bool ekf_parse_cidr(const char *s, struct ekf_cidr *out, const char **why)
 {
@@ -161,4 +165,63 @@ int ekf_for_each_line(const char *path, int (*fn)(char *line, unsigned int linen
 	free(line);
 	fclose(f);
 	return ret;
+}
+
+int ekf_tc_filter_count(unsigned int ifindex, uint32_t parent)
+{
+	struct {
+		struct nlmsghdr n;
+		struct tcmsg t;
+	} req = {
+		.n = {
+			.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg)),
+			.nlmsg_type = RTM_GETTFILTER,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+			.nlmsg_seq = 1,
+		},
+		.t = {
+			.tcm_family = AF_UNSPEC,
+			.tcm_ifindex = (int)ifindex,
+			.tcm_parent = parent,
+		},
+	};
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	char buf[16384] __attribute__((aligned(4)));
+	int fd, count = 0, err = 0;
+	bool done = false;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	if (sendto(fd, &req, req.n.nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		err = -errno;
+		goto out;
+	}
+	while (!done) {
+		ssize_t len = recv(fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *h;
+
+		if (len < 0) {
+			err = -errno;
+			break;
+		}
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)len); h = NLMSG_NEXT(h, len)) {
+			if (h->nlmsg_type == NLMSG_DONE) {
+				done = true;
+				break;
+			}
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(h);
+
+				err = e->error;
+				done = true;
+				break;
+			}
+			if (h->nlmsg_type == RTM_NEWTFILTER)
+				count++;
+		}
+	}
+out:
+	close(fd);
+	return err ? err : count;
 }

@@ -54,4 +54,11 @@ void ekf_iface_dir(const char *tool, const char *iface, char *buf, size_t size);
 int ekf_for_each_line(const char *path, int (*fn)(char *line, unsigned int lineno, void *arg),
 		      void *arg);
 
+/*
+ * Number of tc filters (any kind, anyone's) under parent of ifindex, from
+ * an RTM_GETTFILTER dump; -errno on failure. parent: e.g.
+ * TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS).
+ */
+int ekf_tc_filter_count(unsigned int ifindex, uint32_t parent);
+
 #endif /* EKF_NET_H */
