@@ -147,6 +147,11 @@ static __always_inline int match_sigs(struct xdp_md *ctx, __u32 nsigs, __u8 prot
 	buf = bpf_map_lookup_elem(&sig_window, &zero);
 	if (!buf || win < 1)
 		return 0;
+	/*
+	 * Identity for 1..XBL_SIG_WINDOW (a power of two), but it gives the
+	 * verifier the minimum of 1 that a "win == 0" test does not (6.1).
+	 */
+	win = ((win - 1) & (XBL_SIG_WINDOW - 1)) + 1;
 	if (bpf_xdp_load_bytes(ctx, off, buf->data, win))
 		return 0;
 	for (i = 0; i < XBL_SIGS_MAX; i++) {
@@ -166,6 +171,7 @@ static __always_inline int match_sigs(struct xdp_md *ctx, __u32 nsigs, __u8 prot
 		n = s->len;
 		if (n < 1 || n > XBL_SIG_LEN_MAX)
 			continue;
+		n = ((n - 1) & (XBL_SIG_LEN_MAX - 1)) + 1;	/* as win above */
 		if (ekf_memmem((const char *)buf->data, win, (const char *)s->data, n) >= 0) {
 			__sync_fetch_and_add(&s->packets, 1);
 			__sync_fetch_and_add(&s->bytes, len);

@@ -606,7 +606,8 @@ static int cmd_attach(struct args *a)
 {
 	struct ebpf_xdp_blocklist *skel = NULL;
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	char cause[512] = "", fix[512] = "", path[PATH_MAX];
+	char cause[512] = "", fix[512] = "", path[PATH_MAX], why[256] = "";
+	static char vlog[1 << 20];
 	struct state s = {};
 	int hosts = -1, nets = -1, link = -1, err, i;
 	bool sig_ok;
@@ -642,21 +643,29 @@ static int cmd_attach(struct args *a)
 		/* not bpf_map__inner_map(): libbpf 1.1 crashes there */
 		bpf_map__set_inner_map_fd(skel->maps.hosts, hosts);
 		bpf_map__set_inner_map_fd(skel->maps.nets, nets);
+		vlog[0] = '\0';
+		bpf_program__set_log_buf(skel->progs.xdp_blocklist, vlog, sizeof(vlog));
 		ekf_log_clear();
 		err = ebpf_xdp_blocklist__load(skel);
+		if (err && vlog[0]) {
+			ekf_verifier_reason(vlog, why, sizeof(why));
+			if (opt_verbose)
+				fputs(vlog, stderr);
+		}
 		if (!err)
 			break;
 		ebpf_xdp_blocklist__destroy(skel);
 		skel = NULL;
+		if (!why[0] && ekf_log_last_warning())
+			snprintf(why, sizeof(why), "%s", ekf_log_last_warning());
 		if (!sig_ok) {
 			ekf_err("cannot load the XDP program: %s%s%s", strerror(-err),
-				ekf_log_last_warning() ? ": " : " (run with -v for details)",
-				ekf_log_last_warning() ? ekf_log_last_warning() : "");
+				why[0] ? ": " : " (run with -v for details)", why);
 			goto fail;
 		}
 		/* the kernel refused ekf_memmem from XDP: go on without signatures */
 		snprintf(cause, sizeof(cause), "the kernel refused ekf_memmem in an XDP program: %s",
-			 ekf_log_last_warning() ? ekf_log_last_warning() : strerror(-err));
+			 why[0] ? why : strerror(-err));
 		sig_ok = false;
 	}
 	if (!sig_ok && opt_verbose)

@@ -40,9 +40,12 @@ ns_add() {
 
 # in NS CMD...: CMD in network namespace NS only (the mounts stay ours)
 in_ns() {
-	local ns=$1
+	local ns=$1 cmd
 	shift
-	nsenter --net="/run/netns/$ns" "$@"
+	# a path: busybox nsenter would run its own applet for "ip" or "tc"
+	cmd=$(command -v "$1") || cmd=$1
+	shift
+	nsenter --net="/run/netns/$ns" "$cmd" "$@"
 }
 
 # veth_pair NS1 IF1 NS2 IF2

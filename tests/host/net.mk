@@ -19,7 +19,7 @@ export EKF_NET_BIN := $(abspath $(BUILD))/bin
 export EKF_UDP := $(abspath $(NET_UDP))
 
 # someone else's tc filter, for the coexistence test
-NET_WITNESS	:= $(BUILD)/tests/net/tc_witness.bpf.o
+NET_WITNESS	:= $(BUILD)/tests/bin/tc_witness.bpf.o
 $(NET_WITNESS): tests/host/tc_witness.bpf.c
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(@D)
