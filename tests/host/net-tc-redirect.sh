@@ -155,6 +155,17 @@ run_tool tcr del "$IF" --port 6000
 check_eq "tc-redirect: del" "0 udp/5000" \
 	"$rc $(tcr list "$IF" | awk 'NR > 1 { printf "%s/%s ", $1, $3 }' | sed 's/ $//')"
 
+# concurrent read-modify-write of the rule list: the lock serialises them
+pids=
+for i in $(seq 1 12); do
+	tcr add "$IF" --port $((20000 + i)) --to "$TO" 2>"$T/conc.$i" &
+	pids="$pids $!"
+done
+errs=0
+for p in $pids; do wait "$p" || errs=$((errs + 1)); done
+check_eq "tc-redirect: 12 concurrent adds all succeed and all land" "0 12" \
+	"$errs $(tcr list "$IF" | grep -c ' port 200[0-9][0-9] ')"
+
 # --- detach restores ------------------------------------------------------
 expect "tc-redirect: detach" tcr detach "$IF"
 [ ! -e "$STATE/$IF" ] && pass "tc-redirect: detach leaves nothing pinned" ||

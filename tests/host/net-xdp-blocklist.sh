@@ -148,6 +148,18 @@ want=$(printf '10.99.0.8/29\n10.99.0.20/30\n2001:db8::/32\n' | sort)
 check_eq "xdp-blocklist: list shows the loaded set" "$want" \
 	"$(xbl list "$IF" | awk 'NR > 1 && $1 !~ /^signature/ { print $1 }' | sort)"
 
+# --- concurrent commands: the lock serialises them -------------------------
+pids=
+for i in $(seq 1 12); do
+	xbl add "$IF" "198.51.100.$i" 2>"$T/conc.$i" &
+	pids="$pids $!"
+done
+errs=0
+for p in $pids; do wait "$p" || errs=$((errs + 1)); done
+check_eq "xdp-blocklist: 12 concurrent adds all succeed and all land" "0 12" \
+	"$errs $(xbl list "$IF" | grep -c '^198\.51\.100\.')"
+xbl load "$IF" "$T/b.conf"
+
 # --- bad input: exit status, message, nothing changed ---------------------
 before=$(xbl list "$IF" | awk '{ print $1 }')
 unchanged() {
