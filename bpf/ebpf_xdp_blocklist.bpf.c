@@ -8,10 +8,12 @@
  * the slot, so userspace swaps a whole rule set with one write.
  *
  * Signatures: the L4 payload's first XBL_SIG_WINDOW bytes are copied with
- * bpf_xdp_load_bytes() into a per-CPU buffer and searched there. kfunc
- * memory arguments must be writable memory of a size the verifier knows;
- * a copy is that on every kernel (packet pointers are not accepted as
- * kfunc memory on all of 6.1 .. 7.2).
+ * bpf_xdp_load_bytes() into a per-CPU buffer and searched there. 6.1, 6.12
+ * and 7.2 do accept a packet pointer as ekf_memmem()'s memory (checked
+ * with a constant size), but the verifier must then see the whole
+ * (pointer, size) range inside the packet, which a payload of any length
+ * at a variable offset only gets in fixed-size steps. The copy takes one
+ * call of any size 1..XBL_SIG_WINDOW, and reads multi-buffer frames too.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash disable=SC2034,SC2154  # sourced: sets P, T, rc for the caller; uses its $repo
 # Shared by the network tool tests (host tier and VM suite): network
 # namespaces and veth pairs that the test creates and deletes itself, and
 # the UDP sender/receiver ekf-udp. Source after tests/lib/result.sh, with
