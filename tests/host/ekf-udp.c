@@ -201,7 +201,9 @@ static int do_recv(int argc, char **argv)
 	if (fd < 0)
 		die("socket");
 	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	/* past rmem_max when root: a receiver descheduled a while loses nothing */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	if (bind(fd, (void *)&a, sizeof(a)))
 		die("bind");
 	setup_signals();
