@@ -30,6 +30,8 @@ net_cleanup() {
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
 		ip netns del "$ns" 2>/dev/null
 	done
+	# state a failed test left pinned for its interfaces (all named $P...)
+	rm -rf /sys/fs/bpf/ebpf-tools/xdp-blocklist/"$P"* /sys/fs/bpf/ebpf-tools/tc-redirect/"$P"*
 	rm -rf "$T"
 }
 
