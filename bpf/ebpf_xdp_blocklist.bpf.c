@@ -193,7 +193,7 @@ int xdp_blocklist(struct xdp_md *ctx)
 	struct xbl_lpm_key key;
 	struct xbl_config *cfg;
 	struct xbl_rule_val *v;
-	__u32 zero = 0, gen;
+	__u32 zero = 0, gen, have;
 	void *l4, *inner;
 	__u16 dport = 0;
 	__u8 proto;
@@ -230,8 +230,9 @@ int xdp_blocklist(struct xdp_md *ctx)
 	if (!cfg)
 		return count(XBL_STAT_PASS, len, XDP_PASS);
 	gen = cfg->gen & 1;
+	have = cfg->have[gen];
 
-	inner = bpf_map_lookup_elem(&hosts, &gen);
+	inner = have & XBL_HAVE_HOSTS ? bpf_map_lookup_elem(&hosts, &gen) : NULL;
 	if (inner) {
 		v = bpf_map_lookup_elem(inner, key.addr);
 		if (v) {
@@ -239,7 +240,7 @@ int xdp_blocklist(struct xdp_md *ctx)
 			return count(XBL_STAT_DROP_RULE, len, XDP_DROP);
 		}
 	}
-	inner = bpf_map_lookup_elem(&nets, &gen);
+	inner = have & XBL_HAVE_NETS ? bpf_map_lookup_elem(&nets, &gen) : NULL;
 	if (inner) {
 		key.prefixlen = 128;
 		v = bpf_map_lookup_elem(inner, &key);

@@ -504,6 +504,16 @@ static bool is_host(const struct ekf_cidr *c)
 	return c->plen == 128;
 }
 
+/* XBL_HAVE_* of rules */
+static __u32 have_bits(const struct ekf_cidr *c, size_t n)
+{
+	__u32 bits = 0;
+
+	for (size_t i = 0; i < n; i++)
+		bits |= is_host(&c[i]) ? XBL_HAVE_HOSTS : XBL_HAVE_NETS;
+	return bits;
+}
+
 static int rule_set(int hosts, int nets, const struct ekf_cidr *c,
 		    const struct xbl_rule_val *v, __u64 flags)
 {
@@ -786,12 +796,19 @@ static int cmd_add(struct args *a)
 {
 	struct state s;
 	int hosts, nets, err;
+	__u32 bits;
 	char buf[64];
 	size_t i;
 
 	state_open(&s, a);
 	hosts = inner_or_die(&s, s.hosts, "address");
 	nets = inner_or_die(&s, s.nets, "prefix");
+	bits = have_bits(a->cidrs, a->ncidrs);
+	if ((s.cfg.have[s.cfg.gen & 1] & bits) != bits) {
+		/* the program looks in a map before the first rule is there */
+		s.cfg.have[s.cfg.gen & 1] |= bits;
+		config_write(&s);
+	}
 	for (i = 0; i < a->ncidrs; i++) {
 		err = rule_update(hosts, nets, &a->cidrs[i], BPF_NOEXIST);
 		if (err == -EEXIST)
@@ -878,8 +895,10 @@ static int swap_rules(struct state *s, const struct args *a)
 		ekf_err("cannot install the new rule maps: %s", strerror(errno));
 		return EKF_EXIT_FAIL;
 	}
+	s->cfg.have[spare] = have_bits(a->cidrs, a->ncidrs);
+	config_write(s);	/* the spare slot's flags, still unused */
 	s->cfg.gen = spare;
-	config_write(s);
+	config_write(s);	/* the switch */
 	wait_programs();
 	/* the old set: freed once no program holds it */
 	bpf_map_delete_elem(s->hosts, &old);

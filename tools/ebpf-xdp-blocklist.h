@@ -55,7 +55,16 @@ struct xbl_config {
 	__u32 max_rules;	/* max_entries of every inner map */
 	__u32 sig_capable;	/* program loaded with ekf_memmem */
 	__u32 mode;		/* enum xbl_mode, as requested at attach */
+	/*
+	 * Per slot, the maps that may hold rules (XBL_HAVE_*): the program
+	 * skips the others. Set before a rule goes in, cleared only when a
+	 * whole set is replaced (load, flush).
+	 */
+	__u32 have[2];
 };
+
+#define XBL_HAVE_HOSTS	1
+#define XBL_HAVE_NETS	2
 
 enum xbl_mode { XBL_MODE_AUTO, XBL_MODE_NATIVE, XBL_MODE_GENERIC };
 
