@@ -1,0 +1,1232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ebpf-xdp-blocklist: drop packets at XDP by source address (IPv4 and IPv6
+ * addresses and prefixes, longest prefix counted) and by payload signature
+ * (with the ebpf_kfunc module). Rules stay pinned under
+ * /sys/fs/bpf/ebpf-tools/xdp-blocklist/IFACE/ after the command exits: no
+ * daemon. Each command takes the tool's lock.
+ *
+ * Exit status: 0 success, 1 runtime failure (cause on stderr), 2 bad usage
+ * (the bad value named on stderr; nothing changed).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <linux/if_link.h>
+#include <linux/membarrier.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "lib/ekf_cli.h"
+#include "lib/ekf_kmod.h"
+#include "lib/ekf_log.h"
+#include "lib/ekf_net.h"
+#include "lib/ekf_pin.h"
+#include "ebpf-xdp-blocklist.h"
+#include "ebpf_xdp_blocklist.skel.h"
+
+#ifndef EKF_VERSION
+#define EKF_VERSION "unknown"
+#endif
+
+#define TOOL		"xdp-blocklist"
+#define MODULE_NAME	"ebpf_kfunc"
+#define DKMS_PKG	"ebpf-kfunc-dkms"
+#define LOCK_WAIT_MS	10000
+
+static bool opt_verbose;
+
+/* ------------------------------------------------------------------ */
+/* Usage                                                               */
+
+static const char usage_main[] =
+"Usage: ebpf-xdp-blocklist [-v] COMMAND IFACE [OPTIONS] [ARGS]\n"
+"\n"
+"Drops packets at XDP whose source address is listed (IPv4 and IPv6\n"
+"addresses and prefixes) or, with the ebpf_kfunc module, whose payload\n"
+"holds a signature. Rules stay in place after the command exits.\n"
+"\n"
+"Commands:\n"
+"  attach IFACE [--mode auto|native|generic] [--max-rules N]\n"
+"  detach IFACE                 remove the program and every rule\n"
+"  add IFACE CIDR...            list addresses or prefixes\n"
+"  del IFACE CIDR...            unlist them\n"
+"  load IFACE FILE              replace all rules at once (one CIDR a line)\n"
+"  flush IFACE                  remove all rules and signatures\n"
+"  list IFACE                   rules and signatures with their hits\n"
+"  stats IFACE                  passed/dropped packets and bytes, XDP mode\n"
+"  add-signature IFACE [--proto udp|tcp] [--port N] (--hex HEX | --string S)\n"
+"  del-signature IFACE ID\n"
+"  help [COMMAND]\n"
+"\n"
+"Options:\n"
+"  -v, --verbose  libbpf debug output on stderr\n"
+"  -h, --help     this help; 'ebpf-xdp-blocklist COMMAND --help' for a command\n"
+"  -V, --version  the version\n"
+"\n"
+"Exit status: 0 success, 1 failure (cause on stderr), 2 bad usage.\n"
+"\n"
+"EXAMPLES:\n"
+"  ebpf-xdp-blocklist attach eth0\n"
+"  ebpf-xdp-blocklist add eth0 192.0.2.7 198.51.100.0/24 2001:db8::/32\n"
+"  ebpf-xdp-blocklist list eth0\n"
+"  ebpf-xdp-blocklist load eth0 /etc/ebpf-tools/xdp-blocklist/eth0.conf\n"
+"  ebpf-xdp-blocklist add-signature eth0 --proto udp --port 53 --string evil\n"
+"  ebpf-xdp-blocklist stats eth0\n"
+"  ebpf-xdp-blocklist detach eth0\n";
+
+static const char usage_attach[] =
+"Usage: ebpf-xdp-blocklist attach IFACE [--mode auto|native|generic] [--max-rules N]\n"
+"\n"
+"Loads the XDP program on IFACE with an empty rule set and pins it (and its\n"
+"maps) under /sys/fs/bpf/ebpf-tools/xdp-blocklist/IFACE/ (bpffs is mounted\n"
+"if needed). If the ebpf_kfunc module is loaded now, payload signatures\n"
+"can be added later.\n"
+"\n"
+"Options:\n"
+"  -m, --mode MODE      auto (default: native, else generic), native, generic\n"
+"  -n, --max-rules N    room for N single addresses and N prefixes\n"
+"                       (default 131072; the address hash takes 16 bytes per\n"
+"                       slot up front)\n"
+"\n"
+"EXAMPLES:\n"
+"  ebpf-xdp-blocklist attach eth0\n"
+"  ebpf-xdp-blocklist attach eth0 --mode generic --max-rules 1048576\n";
+
+static const char usage_detach[] =
+"Usage: ebpf-xdp-blocklist detach IFACE\n"
+"\n"
+"Detaches the program and removes every pinned object of IFACE (rules,\n"
+"signatures, counters).\n"
+"\n"
+"EXAMPLES:\n"
+"  ebpf-xdp-blocklist detach eth0\n";
+
+static const char usage_add[] =
+"Usage: ebpf-xdp-blocklist add IFACE CIDR...\n"
+"\n"
+"Lists IPv4 or IPv6 source addresses (192.0.2.7, 2001:db8::1) or prefixes\n"
+"(198.51.100.0/24, 2001:db8::/32). Host bits past the prefix are refused.\n"
+"A rule already listed is left as it is (with its hits).\n"
+"\n"
+"EXAMPLES:\n"
+"  ebpf-xdp-blocklist add eth0 192.0.2.7 198.51.100.0/24\n"
+"  ebpf-xdp-blocklist add eth0 2001:db8:bad::/48\n";
+
+static const char usage_del[] =
+"Usage: ebpf-xdp-blocklist del IFACE CIDR...\n"
+"\n"
+"Removes rules, exactly as listed. If one is not listed, none is removed.\n"
+"\n"
+"EXAMPLES:\n"
+"  ebpf-xdp-blocklist del eth0 192.0.2.7 198.51.100.0/24\n";
+
+static const char usage_load[] =
+"Usage: ebpf-xdp-blocklist load IFACE FILE\n"
+"\n"
+"Replaces all address rules with those of FILE, one CIDR a line ('#'\n"
+"starts a comment), at once: the program sees the old set or the new one,\n"
+"never a mix. Hit counters start from zero. Signatures are kept.\n"
+"\n"
+"EXAMPLES:\n"
+"  ebpf-xdp-blocklist load eth0 /etc/ebpf-tools/xdp-blocklist/eth0.conf\n";
+
+static const char usage_flush[] =
+"Usage: ebpf-xdp-blocklist flush IFACE\n"
+"\n"
+"Removes all address rules (at once) and all signatures; stays attached.\n"
+"\n"
+"EXAMPLES:\n"
+"  ebpf-xdp-blocklist flush eth0\n";
+
+static const char usage_list[] =
+"Usage: ebpf-xdp-blocklist list IFACE\n"
+"\n"
+"Prints each rule (single addresses first, then prefixes) with the packets\n"
+"and bytes it dropped; a packet counts for the longest matching prefix.\n"
+"Then the signatures, with their ID.\n"
+"\n"
+"EXAMPLES:\n"
+"  ebpf-xdp-blocklist list eth0\n";
+
+static const char usage_stats[] =
+"Usage: ebpf-xdp-blocklist stats IFACE\n"
+"\n"
+"Prints the XDP mode in use (native or generic), the number of rules and\n"
+"the packets and bytes passed and dropped (by address, by signature).\n"
+"\n"
+"EXAMPLES:\n"
+"  ebpf-xdp-blocklist stats eth0\n";
+
+static const char usage_add_sig[] =
+"Usage: ebpf-xdp-blocklist add-signature IFACE [--proto udp|tcp] [--port N] (--hex HEX | --string S)\n"
+"\n"
+"Drops packets whose TCP or UDP payload (its first 1024 bytes) contains the\n"
+"bytes, found with ekf_memmem() of the ebpf_kfunc module (package\n"
+"ebpf-kfunc-dkms): the module must be loaded, and must have been when IFACE\n"
+"was attached. At most 8 signatures of 1..64 bytes.\n"
+"\n"
+"Options:\n"
+"  -p, --proto P     udp or tcp (default: both)\n"
+"  -P, --port N      destination port 1..65535 (default: any)\n"
+"  -x, --hex HEX     the bytes in hex (\"deadbeef\", \"de:ad:be:ef\")\n"
+"  -s, --string S    the bytes of S\n"
+"\n"
+"EXAMPLES:\n"
+"  ebpf-xdp-blocklist add-signature eth0 --proto udp --port 53 --string evil\n"
+"  ebpf-xdp-blocklist add-signature eth0 --hex 90909090\n";
+
+static const char usage_del_sig[] =
+"Usage: ebpf-xdp-blocklist del-signature IFACE ID\n"
+"\n"
+"Removes the signature with the ID that 'list' shows; later IDs move down.\n"
+"\n"
+"EXAMPLES:\n"
+"  ebpf-xdp-blocklist del-signature eth0 0\n";
+
+static const struct command {
+	const char *name;
+	const char *usage;
+} commands[] = {
+	{ "attach", usage_attach }, { "detach", usage_detach }, { "add", usage_add },
+	{ "del", usage_del }, { "load", usage_load }, { "flush", usage_flush },
+	{ "list", usage_list }, { "stats", usage_stats },
+	{ "add-signature", usage_add_sig }, { "del-signature", usage_del_sig },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* ------------------------------------------------------------------ */
+/* Arguments                                                           */
+
+struct args {
+	const char *cmd;
+	const char *iface;
+	unsigned int ifindex;
+	enum xbl_mode mode;
+	__u32 max_rules;
+	struct ekf_cidr *cidrs;
+	size_t ncidrs;
+	const char *file;
+	struct xbl_sig sig;
+	__u32 sig_id;
+};
+
+static void help(const char *text)
+{
+	fputs(text, stdout);
+	exit(EKF_EXIT_OK);
+}
+
+static void add_cidr(struct args *a, const struct ekf_cidr *c)
+{
+	static size_t cap;
+
+	if (a->ncidrs == cap) {
+		cap = cap ? cap * 2 : 64;
+		a->cidrs = realloc(a->cidrs, cap * sizeof(*a->cidrs));
+		if (!a->cidrs) {
+			ekf_err("out of memory");
+			exit(EKF_EXIT_FAIL);
+		}
+	}
+	a->cidrs[a->ncidrs++] = *c;
+}
+
+static int file_line(char *line, unsigned int lineno, void *arg)
+{
+	struct args *a = arg;
+	struct ekf_cidr c;
+	const char *why;
+
+	if (!ekf_parse_cidr(line, &c, &why))
+		ekf_usage_error("load", "%s:%u: invalid CIDR '%s': %s", a->file, lineno, line, why);
+	add_cidr(a, &c);
+	return 0;
+}
+
+/* The interface must exist for attach; the others act on pinned state by name. */
+static void parse_iface(struct args *a, int argc, char **argv, bool must_exist)
+{
+	if (optind >= argc)
+		ekf_usage_error(a->cmd, "missing IFACE");
+	a->iface = argv[optind++];
+	if (!ekf_ifname_valid(a->iface))
+		ekf_usage_error(a->cmd, "invalid interface name '%s'", a->iface);
+	a->ifindex = ekf_ifindex(a->iface);
+	if (must_exist && !a->ifindex)
+		ekf_usage_error(a->cmd, "unknown interface '%s' (not in this network namespace)",
+				a->iface);
+}
+
+static void parse_args(struct args *a, int argc, char **argv, const char *usage)
+{
+	static const struct option longopts[] = {
+		{ "verbose",   no_argument,       NULL, 'v' },
+		{ "help",      no_argument,       NULL, 'h' },
+		{ "mode",      required_argument, NULL, 'm' },
+		{ "max-rules", required_argument, NULL, 'n' },
+		{ "proto",     required_argument, NULL, 'p' },
+		{ "port",      required_argument, NULL, 'P' },
+		{ "hex",       required_argument, NULL, 'x' },
+		{ "string",    required_argument, NULL, 's' },
+		{ 0 },
+	};
+	bool is_attach = !strcmp(a->cmd, "attach"), is_sig = !strcmp(a->cmd, "add-signature");
+	const char *why, *bytes = NULL;
+	struct ekf_cidr c;
+	uint32_t v;
+	size_t len;
+	int ch;
+
+	a->mode = XBL_MODE_AUTO;
+	a->max_rules = XBL_DEFAULT_MAX_RULES;
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":vhm:n:p:P:x:s:", longopts, NULL)) != -1) {
+		const char *opt = argv[optind - 1];
+
+		switch (ch) {
+		case 'v':
+			opt_verbose = true;
+			continue;
+		case 'h':
+			help(usage);
+		}
+		if ((ch == 'm' || ch == 'n') && !is_attach)
+			ekf_usage_error(a->cmd, "option '%s' applies only to attach", opt);
+		if ((ch == 'p' || ch == 'P' || ch == 'x' || ch == 's') && !is_sig)
+			ekf_usage_error(a->cmd, "option '%s' applies only to add-signature", opt);
+		switch (ch) {
+		case 'm':
+			if (!strcmp(optarg, "auto"))
+				a->mode = XBL_MODE_AUTO;
+			else if (!strcmp(optarg, "native") || !strcmp(optarg, "drv"))
+				a->mode = XBL_MODE_NATIVE;
+			else if (!strcmp(optarg, "generic") || !strcmp(optarg, "skb"))
+				a->mode = XBL_MODE_GENERIC;
+			else
+				ekf_usage_error(a->cmd, "invalid --mode '%s': give auto, native or generic",
+						optarg);
+			break;
+		case 'n':
+			if (!ekf_parse_u32(optarg, &v) || v < 1 || v > XBL_MAX_MAX_RULES)
+				ekf_usage_error(a->cmd, "invalid --max-rules '%s': give 1..%u", optarg,
+						XBL_MAX_MAX_RULES);
+			a->max_rules = v;
+			break;
+		case 'p':
+			if (!strcmp(optarg, "udp"))
+				a->sig.proto = IPPROTO_UDP;
+			else if (!strcmp(optarg, "tcp"))
+				a->sig.proto = IPPROTO_TCP;
+			else
+				ekf_usage_error(a->cmd, "invalid --proto '%s': give udp or tcp", optarg);
+			break;
+		case 'P':
+			if (!ekf_parse_u32(optarg, &v) || v < 1 || v > 65535)
+				ekf_usage_error(a->cmd, "invalid --port '%s': give 1..65535", optarg);
+			a->sig.port = (__u16)v;
+			break;
+		case 'x':
+		case 's':
+			if (bytes)
+				ekf_usage_error(a->cmd, "give one of --hex and --string, once");
+			bytes = optarg;
+			if (ch == 's') {
+				len = strlen(optarg);
+				if (len < 1 || len > XBL_SIG_LEN_MAX)
+					ekf_usage_error(a->cmd, "invalid --string '%s': give 1..%u bytes",
+							optarg, XBL_SIG_LEN_MAX);
+				memcpy(a->sig.data, optarg, len);
+			} else if (!ekf_parse_hex(optarg, a->sig.data, XBL_SIG_LEN_MAX, &len, &why)) {
+				ekf_usage_error(a->cmd, "invalid --hex '%s': %s (1..%u bytes)", optarg,
+						why, XBL_SIG_LEN_MAX);
+			} else if (len < 1) {
+				ekf_usage_error(a->cmd, "invalid --hex '%s': empty", optarg);
+			}
+			a->sig.len = (__u32)len;
+			break;
+		default:
+			ekf_bad_option(a->cmd, argv, optopt, ch);
+		}
+	}
+	parse_iface(a, argc, argv, is_attach);
+
+	if (!strcmp(a->cmd, "add") || !strcmp(a->cmd, "del")) {
+		if (optind >= argc)
+			ekf_usage_error(a->cmd, "missing CIDR (an address or prefix)");
+		for (; optind < argc; optind++) {
+			if (!ekf_parse_cidr(argv[optind], &c, &why))
+				ekf_usage_error(a->cmd, "invalid CIDR '%s': %s", argv[optind], why);
+			add_cidr(a, &c);
+		}
+	} else if (!strcmp(a->cmd, "load")) {
+		int err;
+
+		if (optind >= argc)
+			ekf_usage_error(a->cmd, "missing FILE");
+		a->file = argv[optind++];
+		err = ekf_for_each_line(a->file, file_line, a);
+		if (err)
+			ekf_usage_error(a->cmd, "cannot read '%s': %s", a->file, strerror(-err));
+	} else if (!strcmp(a->cmd, "del-signature")) {
+		if (optind >= argc)
+			ekf_usage_error(a->cmd, "missing ID");
+		if (!ekf_parse_u32(argv[optind], &a->sig_id) || a->sig_id >= XBL_SIGS_MAX)
+			ekf_usage_error(a->cmd, "invalid ID '%s': give 0..%u (see 'list')",
+					argv[optind], XBL_SIGS_MAX - 1);
+		optind++;
+	} else if (is_sig && !bytes) {
+		ekf_usage_error(a->cmd, "missing --hex HEX or --string S");
+	}
+	if (optind < argc)
+		ekf_usage_error(a->cmd, "unexpected argument '%s'", argv[optind]);
+}
+
+/* ------------------------------------------------------------------ */
+/* Pinned state                                                        */
+
+struct state {
+	char dir[128];		/* EKF_PIN_ROOT/xdp-blocklist/IFACE */
+	int config, stats, hosts, nets, sigs;	/* pinned maps */
+	struct xbl_config cfg;
+};
+
+static const char *const map_names[] = { "config", "stats", "hosts", "nets", "sigs" };
+
+static int *state_fd(struct state *s, int i)
+{
+	int *fds[] = { &s->config, &s->stats, &s->hosts, &s->nets, &s->sigs };
+
+	return fds[i];
+}
+
+static void pin_path(const struct state *s, const char *name, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%s", s->dir, name);
+}
+
+/* 0, or exits 1 with the cause: not attached, or the pins are unusable */
+static void state_open(struct state *s, const struct args *a)
+{
+	char path[PATH_MAX];
+	__u32 zero = 0;
+	int i;
+
+	ekf_iface_dir(TOOL, a->iface, s->dir, sizeof(s->dir));
+	for (i = 0; i < 5; i++)
+		*state_fd(s, i) = -1;
+	pin_path(s, "link", path, sizeof(path));
+	if (access(path, F_OK)) {
+		ekf_err("%s is not attached to %s (no %s): run 'ebpf-xdp-blocklist attach %s' first",
+			"ebpf-xdp-blocklist", a->iface, path, a->iface);
+		exit(EKF_EXIT_FAIL);
+	}
+	for (i = 0; i < 5; i++) {
+		pin_path(s, map_names[i], path, sizeof(path));
+		*state_fd(s, i) = bpf_obj_get(path);
+		if (*state_fd(s, i) < 0) {
+			ekf_err("cannot open pinned map %s: %s (remove the stale state with 'ebpf-xdp-blocklist detach %s')",
+				path, strerror(errno), a->iface);
+			exit(EKF_EXIT_FAIL);
+		}
+	}
+	if (bpf_map_lookup_elem(s->config, &zero, &s->cfg)) {
+		ekf_err("cannot read %s/config: %s", s->dir, strerror(errno));
+		exit(EKF_EXIT_FAIL);
+	}
+}
+
+static void config_write(struct state *s)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_update_elem(s->config, &zero, &s->cfg, BPF_ANY)) {
+		ekf_err("cannot write %s/config: %s", s->dir, strerror(errno));
+		exit(EKF_EXIT_FAIL);
+	}
+}
+
+/* The inner map of outer slot gen, as a new fd, or -1 (empty slot). */
+static int inner_fd(int outer, __u32 gen)
+{
+	__u32 id;
+
+	if (bpf_map_lookup_elem(outer, &gen, &id))
+		return -1;
+	return bpf_map_get_fd_by_id(id);
+}
+
+static int inner_or_die(const struct state *s, int outer, const char *what)
+{
+	int fd = inner_fd(outer, s->cfg.gen & 1);
+
+	if (fd < 0) {
+		ekf_err("cannot open the %s rule map of %s: %s", what, s->dir, strerror(errno));
+		exit(EKF_EXIT_FAIL);
+	}
+	return fd;
+}
+
+/* New empty inner maps, as the program's templates define them. */
+static int new_rule_maps(__u32 max_rules, int *hosts, int *nets)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_NO_PREALLOC);
+
+	*hosts = bpf_map_create(BPF_MAP_TYPE_HASH, "xbl_hosts", sizeof(struct xbl_host_key),
+				sizeof(struct xbl_rule_val), max_rules, &opts);
+	if (*hosts < 0)
+		return -errno;
+	*nets = bpf_map_create(BPF_MAP_TYPE_LPM_TRIE, "xbl_nets", sizeof(struct xbl_lpm_key),
+			       sizeof(struct xbl_rule_val), max_rules, &opts);
+	if (*nets < 0) {
+		int err = -errno;
+
+		close(*hosts);
+		return err;
+	}
+	return 0;
+}
+
+static bool is_host(const struct ekf_cidr *c)
+{
+	return c->plen == 128;
+}
+
+/* XBL_HAVE_* of rules */
+static __u32 have_bits(const struct ekf_cidr *c, size_t n)
+{
+	__u32 bits = 0;
+
+	for (size_t i = 0; i < n; i++)
+		bits |= is_host(&c[i]) ? XBL_HAVE_HOSTS : XBL_HAVE_NETS;
+	return bits;
+}
+
+static int rule_set(int hosts, int nets, const struct ekf_cidr *c,
+		    const struct xbl_rule_val *v, __u64 flags)
+{
+	struct xbl_lpm_key k = { .prefixlen = c->plen };
+
+	if (is_host(c))
+		return bpf_map_update_elem(hosts, c->addr, v, flags) ? -errno : 0;
+	memcpy(k.addr, c->addr, 16);
+	return bpf_map_update_elem(nets, &k, v, flags) ? -errno : 0;
+}
+
+static int rule_update(int hosts, int nets, const struct ekf_cidr *c, __u64 flags)
+{
+	static const struct xbl_rule_val zero;
+
+	return rule_set(hosts, nets, c, &zero, flags);
+}
+
+/*
+ * The value of rule c, if c is listed. For a prefix, an LPM lookup of the
+ * rule's own key finds the rule itself if it is listed, else a shorter one:
+ * only the delete that follows tells them apart (it is exact).
+ */
+static int rule_value(int hosts, int nets, const struct ekf_cidr *c, struct xbl_rule_val *v)
+{
+	struct xbl_lpm_key k = { .prefixlen = c->plen };
+
+	memset(v, 0, sizeof(*v));
+	if (is_host(c))
+		return bpf_map_lookup_elem(hosts, c->addr, v) ? -errno : 0;
+	memcpy(k.addr, c->addr, 16);
+	return bpf_map_lookup_elem(nets, &k, v) ? -errno : 0;
+}
+
+static int rule_delete(int hosts, int nets, const struct ekf_cidr *c)
+{
+	struct xbl_lpm_key k = { .prefixlen = c->plen };
+
+	if (is_host(c))
+		return bpf_map_delete_elem(hosts, c->addr) ? -errno : 0;
+	memcpy(k.addr, c->addr, 16);
+	return bpf_map_delete_elem(nets, &k) ? -errno : 0;
+}
+
+static void full_error(const struct state *s, const char *iface, int err)
+{
+	if (err == -E2BIG || err == -ENOSPC || err == -ENOMEM)
+		ekf_err("the rule set of %s is full (%u single addresses and %u prefixes at most): %s; detach and attach with a larger --max-rules",
+			iface, s->cfg.max_rules, s->cfg.max_rules, strerror(-err));
+	else
+		ekf_err("cannot update the rules of %s: %s", iface, strerror(-err));
+}
+
+/* ------------------------------------------------------------------ */
+/* Module probe (signatures)                                           */
+
+/* True if ekf_memmem is callable; else cause/fix say why. */
+static bool memmem_available(char *cause, size_t csz, char *fix, size_t fsz)
+{
+	struct ekf_kmod km;
+	struct btf *btf;
+	char decl[256];
+	bool ok;
+
+	ekf_kmod_probe(MODULE_NAME, &km);
+	if (ekf_kmod_problem(&km, "ebpf-kfunc", cause, csz, fix, fsz))
+		return false;
+	btf = ekf_kmod_btf_load(MODULE_NAME);
+	if (!btf) {
+		snprintf(cause, csz, "cannot read the %s module's BTF: %s", MODULE_NAME, strerror(errno));
+		snprintf(fix, fsz, "reinstall %s", DKMS_PKG);
+		return false;
+	}
+	ok = ekf_btf_func_decl(btf, "ekf_memmem", decl, sizeof(decl));
+	ekf_kmod_btf_free(btf);
+	if (!ok) {
+		snprintf(cause, csz, "the loaded %s module has no ekf_memmem", MODULE_NAME);
+		snprintf(fix, fsz, "install the %s that matches this tool (%s)", DKMS_PKG, EKF_VERSION);
+	}
+	return ok;
+}
+
+/* ------------------------------------------------------------------ */
+/* attach / detach                                                     */
+
+static const char *mode_name(enum xbl_mode m)
+{
+	return m == XBL_MODE_NATIVE ? "native" : m == XBL_MODE_GENERIC ? "generic" : "auto";
+}
+
+static int link_xdp(int prog_fd, unsigned int ifindex, __u32 flags)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = flags);
+	int fd = bpf_link_create(prog_fd, (int)ifindex, BPF_XDP, &opts);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static int cmd_attach(struct args *a)
+{
+	struct ebpf_xdp_blocklist *skel = NULL;
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	char cause[512] = "", fix[512] = "", path[PATH_MAX], why[256] = "";
+	static char vlog[1 << 20];
+	struct state s = {};
+	int hosts = -1, nets = -1, link = -1, err, i;
+	bool sig_ok;
+	__u32 zero = 0;
+
+	ekf_iface_dir(TOOL, a->iface, s.dir, sizeof(s.dir));
+	if (!access(s.dir, F_OK)) {
+		ekf_err("%s is already attached to %s (state in %s): detach it first",
+			"ebpf-xdp-blocklist", a->iface, s.dir);
+		return EKF_EXIT_FAIL;
+	}
+	if (!bpf_xdp_query((int)a->ifindex, 0, &q) && q.prog_id) {
+		ekf_err("%s already has an XDP program (id %u, %s mode) that is not ours: remove it first (ip link set dev %s xdp off)",
+			a->iface, q.prog_id, q.attach_mode == XDP_ATTACHED_SKB ? "generic" : "native",
+			a->iface);
+		return EKF_EXIT_FAIL;
+	}
+
+	/* the first rule set, also the outer maps' inner-map templates */
+	err = new_rule_maps(a->max_rules, &hosts, &nets);
+	if (err) {
+		ekf_err("cannot create the rule maps (max %u rules): %s", a->max_rules, strerror(-err));
+		return EKF_EXIT_FAIL;
+	}
+	sig_ok = memmem_available(cause, sizeof(cause), fix, sizeof(fix));
+	for (;;) {
+		skel = ebpf_xdp_blocklist__open();
+		if (!skel) {
+			ekf_err("cannot open the BPF object: %s", strerror(errno));
+			goto fail;
+		}
+		skel->rodata->have_memmem = sig_ok;
+		/* not bpf_map__inner_map(): libbpf 1.1 crashes there */
+		bpf_map__set_inner_map_fd(skel->maps.hosts, hosts);
+		bpf_map__set_inner_map_fd(skel->maps.nets, nets);
+		vlog[0] = '\0';
+		bpf_program__set_log_buf(skel->progs.xdp_blocklist, vlog, sizeof(vlog));
+		ekf_log_clear();
+		err = ebpf_xdp_blocklist__load(skel);
+		if (err && vlog[0]) {
+			ekf_verifier_reason(vlog, why, sizeof(why));
+			if (opt_verbose)
+				fputs(vlog, stderr);
+		}
+		if (!err)
+			break;
+		ebpf_xdp_blocklist__destroy(skel);
+		skel = NULL;
+		if (!why[0] && ekf_log_last_warning())
+			snprintf(why, sizeof(why), "%s", ekf_log_last_warning());
+		if (!sig_ok) {
+			ekf_err("cannot load the XDP program: %s%s%s", strerror(-err),
+				why[0] ? ": " : " (run with -v for details)", why);
+			goto fail;
+		}
+		/* the kernel refused ekf_memmem from XDP: go on without signatures */
+		snprintf(cause, sizeof(cause), "the kernel refused ekf_memmem in an XDP program: %s",
+			 why[0] ? why : strerror(-err));
+		sig_ok = false;
+	}
+	if (!sig_ok && opt_verbose)
+		fprintf(stderr, "ebpf-xdp-blocklist: payload signatures unavailable: %s\n", cause);
+
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.hosts), &zero, &hosts, BPF_ANY) ||
+	    bpf_map_update_elem(bpf_map__fd(skel->maps.nets), &zero, &nets, BPF_ANY)) {
+		err = -errno;
+		ekf_err("cannot install the rule maps: %s", strerror(errno));
+		goto fail;
+	}
+	s.cfg.max_rules = a->max_rules;
+	s.cfg.sig_capable = sig_ok;
+	s.cfg.mode = a->mode;
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.config), &zero, &s.cfg, BPF_ANY)) {
+		err = -errno;
+		ekf_err("cannot write the configuration: %s", strerror(errno));
+		goto fail;
+	}
+
+	err = ekf_mkdir_p(s.dir, 0700);
+	if (err) {
+		ekf_err("cannot create %s: %s", s.dir, strerror(-err));
+		goto fail;
+	}
+	{
+		struct bpf_map *maps[] = { skel->maps.config, skel->maps.stats, skel->maps.hosts,
+					   skel->maps.nets, skel->maps.sigs };
+
+		for (i = 0; i < 5; i++) {
+			pin_path(&s, map_names[i], path, sizeof(path));
+			err = bpf_map__pin(maps[i], path);
+			if (err) {
+				ekf_err("cannot pin %s: %s", path, strerror(-err));
+				goto fail_pins;
+			}
+		}
+	}
+	pin_path(&s, "prog", path, sizeof(path));
+	err = bpf_program__pin(skel->progs.xdp_blocklist, path);
+	if (err) {
+		ekf_err("cannot pin %s: %s", path, strerror(-err));
+		goto fail_pins;
+	}
+
+	{
+		int pfd = bpf_program__fd(skel->progs.xdp_blocklist);
+
+		if (a->mode == XBL_MODE_GENERIC) {
+			link = link_xdp(pfd, a->ifindex, XDP_FLAGS_SKB_MODE);
+		} else {
+			link = link_xdp(pfd, a->ifindex, XDP_FLAGS_DRV_MODE);
+			if (link < 0 && a->mode == XBL_MODE_AUTO) {
+				if (opt_verbose)
+					fprintf(stderr, "ebpf-xdp-blocklist: native XDP on %s failed (%s), trying generic\n",
+						a->iface, strerror(-link));
+				link = link_xdp(pfd, a->ifindex, XDP_FLAGS_SKB_MODE);
+			}
+		}
+	}
+	if (link < 0) {
+		err = link;
+		ekf_err("cannot attach XDP to %s in %s mode: %s%s", a->iface, mode_name(a->mode),
+			strerror(-err),
+			err == -EOPNOTSUPP || err == -EINVAL ?
+			(a->mode == XBL_MODE_NATIVE ? " (the driver has no native XDP: try --mode generic)" : "") :
+			err == -EBUSY || err == -EEXIST ? " (another XDP program is attached)" : "");
+		goto fail_pins;
+	}
+	pin_path(&s, "link", path, sizeof(path));
+	if (bpf_obj_pin(link, path)) {
+		err = -errno;
+		ekf_err("cannot pin %s: %s", path, strerror(errno));
+		goto fail_pins;
+	}
+	close(link);
+	close(hosts);
+	close(nets);
+	ebpf_xdp_blocklist__destroy(skel);
+	return EKF_EXIT_OK;
+
+fail_pins:
+	ekf_remove_tree(s.dir);
+fail:
+	if (link >= 0)
+		close(link);
+	if (hosts >= 0)
+		close(hosts);
+	if (nets >= 0)
+		close(nets);
+	ebpf_xdp_blocklist__destroy(skel);
+	return EKF_EXIT_FAIL;
+}
+
+static int cmd_detach(struct args *a)
+{
+	char dir[PATH_MAX];
+	int err;
+
+	ekf_iface_dir(TOOL, a->iface, dir, sizeof(dir));
+	if (access(dir, F_OK)) {
+		ekf_err("%s is not attached to %s (no %s)", "ebpf-xdp-blocklist", a->iface, dir);
+		return EKF_EXIT_FAIL;
+	}
+	/* unpinning the link drops its last reference: the kernel detaches */
+	err = ekf_remove_tree(dir);
+	if (err) {
+		ekf_err("cannot remove %s: %s", dir, strerror(-err));
+		return EKF_EXIT_FAIL;
+	}
+	return EKF_EXIT_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Rules                                                               */
+
+static int cmd_add(struct args *a)
+{
+	struct state s;
+	int hosts, nets, err;
+	__u32 bits;
+	char buf[64];
+	size_t i;
+
+	state_open(&s, a);
+	hosts = inner_or_die(&s, s.hosts, "address");
+	nets = inner_or_die(&s, s.nets, "prefix");
+	bits = have_bits(a->cidrs, a->ncidrs);
+	if ((s.cfg.have[s.cfg.gen & 1] & bits) != bits) {
+		/* the program looks in a map before the first rule is there */
+		s.cfg.have[s.cfg.gen & 1] |= bits;
+		config_write(&s);
+	}
+	for (i = 0; i < a->ncidrs; i++) {
+		err = rule_update(hosts, nets, &a->cidrs[i], BPF_NOEXIST);
+		if (err == -EEXIST)
+			continue;
+		if (err) {
+			ekf_cidr_str(a->cidrs[i].addr, a->cidrs[i].plen, buf, sizeof(buf));
+			ekf_err("cannot add %s:", buf);
+			full_error(&s, a->iface, err);
+			return EKF_EXIT_FAIL;
+		}
+	}
+	return EKF_EXIT_OK;
+}
+
+static int cmd_del(struct args *a)
+{
+	struct xbl_rule_val *saved;
+	struct state s;
+	int hosts, nets, err = 0;
+	char buf[64];
+	size_t i, j;
+
+	state_open(&s, a);
+	hosts = inner_or_die(&s, s.hosts, "address");
+	nets = inner_or_die(&s, s.nets, "prefix");
+	saved = calloc(a->ncidrs, sizeof(*saved));
+	if (!saved)
+		return EKF_EXIT_FAIL;
+	/* all or nothing: a rule that is not listed puts back those removed */
+	for (i = 0; i < a->ncidrs; i++) {
+		rule_value(hosts, nets, &a->cidrs[i], &saved[i]);
+		err = rule_delete(hosts, nets, &a->cidrs[i]);
+		if (err)
+			break;
+	}
+	if (!err)
+		return EKF_EXIT_OK;
+	for (j = 0; j < i; j++)
+		rule_set(hosts, nets, &a->cidrs[j], &saved[j], BPF_ANY);
+	ekf_cidr_str(a->cidrs[i].addr, a->cidrs[i].plen, buf, sizeof(buf));
+	if (err == -ENOENT)
+		ekf_err("%s is not listed on %s: nothing removed", buf, a->iface);
+	else
+		ekf_err("cannot remove %s: %s (nothing removed)", buf, strerror(-err));
+	return EKF_EXIT_FAIL;
+}
+
+/*
+ * Waits until no XDP program can still be running with the old
+ * generation: they run inside RCU read-side sections (NAPI softirq), and
+ * MEMBARRIER_CMD_GLOBAL is synchronize_rcu(). Without it (nohz_full), a
+ * pause far longer than any program run.
+ */
+static void wait_programs(void)
+{
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
+		usleep(100 * 1000);
+}
+
+/* Fills a new rule set in the spare slot and makes it the active one. */
+static int swap_rules(struct state *s, const struct args *a)
+{
+	__u32 old = s->cfg.gen & 1, spare = old ^ 1;
+	int hosts, nets, err;
+	char buf[64];
+	size_t i;
+
+	err = new_rule_maps(s->cfg.max_rules, &hosts, &nets);
+	if (err) {
+		ekf_err("cannot create new rule maps: %s", strerror(-err));
+		return EKF_EXIT_FAIL;
+	}
+	for (i = 0; i < a->ncidrs; i++) {
+		err = rule_update(hosts, nets, &a->cidrs[i], BPF_ANY);
+		if (err) {
+			ekf_cidr_str(a->cidrs[i].addr, a->cidrs[i].plen, buf, sizeof(buf));
+			ekf_err("cannot add %s (nothing changed):", buf);
+			full_error(s, a->iface, err);
+			return EKF_EXIT_FAIL;
+		}
+	}
+	if (bpf_map_update_elem(s->hosts, &spare, &hosts, BPF_ANY) ||
+	    bpf_map_update_elem(s->nets, &spare, &nets, BPF_ANY)) {
+		ekf_err("cannot install the new rule maps: %s", strerror(errno));
+		return EKF_EXIT_FAIL;
+	}
+	s->cfg.have[spare] = have_bits(a->cidrs, a->ncidrs);
+	config_write(s);	/* the spare slot's flags, still unused */
+	s->cfg.gen = spare;
+	config_write(s);	/* the switch */
+	wait_programs();
+	/* the old set: freed once no program holds it */
+	bpf_map_delete_elem(s->hosts, &old);
+	bpf_map_delete_elem(s->nets, &old);
+	close(hosts);
+	close(nets);
+	return EKF_EXIT_OK;
+}
+
+static int cmd_load(struct args *a)
+{
+	struct state s;
+
+	state_open(&s, a);
+	return swap_rules(&s, a);
+}
+
+static int cmd_flush(struct args *a)
+{
+	struct state s;
+	int rc;
+
+	state_open(&s, a);
+	a->ncidrs = 0;
+	rc = swap_rules(&s, a);
+	if (rc == EKF_EXIT_OK && s.cfg.nsigs) {
+		s.cfg.nsigs = 0;
+		config_write(&s);
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* list / stats                                                        */
+
+static unsigned long count_keys(int fd, size_t key_size)
+{
+	unsigned char key[32], next[32];
+	unsigned long n = 0;
+	void *prev = NULL;
+
+	while (!bpf_map_get_next_key(fd, prev, next)) {
+		memcpy(key, next, key_size);
+		prev = key;
+		n++;
+	}
+	return n;
+}
+
+static void print_sig(__u32 id, const struct xbl_sig *sg)
+{
+	bool text = true;
+	char port[8] = "any";
+	__u32 i, n = sg->len < XBL_SIG_LEN_MAX ? sg->len : XBL_SIG_LEN_MAX;
+
+	for (i = 0; i < n; i++)
+		if (sg->data[i] < 0x20 || sg->data[i] > 0x7e || sg->data[i] == '\'')
+			text = false;
+	if (sg->port)
+		snprintf(port, sizeof(port), "%u", sg->port);
+	printf("signature %u: proto %s port %s ", id,
+	       sg->proto == IPPROTO_UDP ? "udp" : sg->proto == IPPROTO_TCP ? "tcp" : "any", port);
+	if (text) {
+		printf("string '%.*s'", (int)n, (const char *)sg->data);
+	} else {
+		printf("hex ");
+		for (i = 0; i < n; i++)
+			printf("%02x", sg->data[i]);
+	}
+	printf("  packets %llu bytes %llu\n", (unsigned long long)sg->packets,
+	       (unsigned long long)sg->bytes);
+}
+
+static int cmd_list(struct args *a)
+{
+	struct xbl_lpm_key lk, lnext;
+	struct xbl_host_key hk, hnext;
+	struct xbl_rule_val v;
+	struct xbl_sig sg;
+	struct state s;
+	int hosts, nets;
+	char buf[64];
+	void *prev;
+	__u32 i;
+
+	state_open(&s, a);
+	hosts = inner_or_die(&s, s.hosts, "address");
+	nets = inner_or_die(&s, s.nets, "prefix");
+	printf("%-44s %12s %14s\n", "RULE", "PACKETS", "BYTES");
+	for (prev = NULL; !bpf_map_get_next_key(hosts, prev, &hnext); prev = &hk) {
+		hk = hnext;
+		if (bpf_map_lookup_elem(hosts, &hk, &v))
+			continue;
+		ekf_cidr_str(hk.addr, 128, buf, sizeof(buf));
+		printf("%-44s %12llu %14llu\n", buf, (unsigned long long)v.packets,
+		       (unsigned long long)v.bytes);
+	}
+	for (prev = NULL; !bpf_map_get_next_key(nets, prev, &lnext); prev = &lk) {
+		lk = lnext;
+		if (bpf_map_lookup_elem(nets, &lk, &v))
+			continue;
+		ekf_cidr_str(lk.addr, lk.prefixlen, buf, sizeof(buf));
+		printf("%-44s %12llu %14llu\n", buf, (unsigned long long)v.packets,
+		       (unsigned long long)v.bytes);
+	}
+	for (i = 0; i < s.cfg.nsigs && i < XBL_SIGS_MAX; i++)
+		if (!bpf_map_lookup_elem(s.sigs, &i, &sg))
+			print_sig(i, &sg);
+	return EKF_EXIT_OK;
+}
+
+static int cmd_stats(struct args *a)
+{
+	struct xbl_counter sum[XBL_STAT_NR] = {}, *pc;
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	char path[PATH_MAX];
+	struct bpf_link_info li = {};
+	__u32 len = sizeof(li), i;
+	int ncpu, c, link, hosts, nets;
+	const char *mode = "not attached";
+	struct state s;
+	unsigned int ifindex = 0;
+
+	state_open(&s, a);
+	hosts = inner_or_die(&s, s.hosts, "address");
+	nets = inner_or_die(&s, s.nets, "prefix");
+	ncpu = libbpf_num_possible_cpus();
+	if (ncpu < 1)
+		ncpu = 1;
+	pc = calloc((size_t)ncpu, sizeof(*pc));
+	if (!pc)
+		return EKF_EXIT_FAIL;
+	for (i = 0; i < XBL_STAT_NR; i++) {
+		if (bpf_map_lookup_elem(s.stats, &i, pc))
+			continue;
+		for (c = 0; c < ncpu; c++) {
+			sum[i].packets += pc[c].packets;
+			sum[i].bytes += pc[c].bytes;
+		}
+	}
+	free(pc);
+
+	/* the link says which interface (by index) it is on */
+	pin_path(&s, "link", path, sizeof(path));
+	link = bpf_obj_get(path);
+	if (link >= 0 && !bpf_obj_get_info_by_fd(link, &li, &len))
+		ifindex = li.xdp.ifindex;
+	if (ifindex && !bpf_xdp_query((int)ifindex, 0, &q))
+		mode = q.attach_mode == XDP_ATTACHED_DRV ? "native" :
+		       q.attach_mode == XDP_ATTACHED_SKB ? "generic" :
+		       q.attach_mode == XDP_ATTACHED_HW ? "offload" :
+		       q.attach_mode == XDP_ATTACHED_MULTI ? "multi" : "not attached";
+	if (link >= 0)
+		close(link);
+
+	printf("interface:   %s (ifindex %u)\n", a->iface, ifindex);
+	printf("mode:        %s (asked: %s)\n", mode, mode_name((enum xbl_mode)s.cfg.mode));
+	printf("program:     id %u\n", li.prog_id);
+	printf("rules:       %lu addresses, %lu prefixes (at most %u of each)\n",
+	       count_keys(hosts, sizeof(struct xbl_host_key)),
+	       count_keys(nets, sizeof(struct xbl_lpm_key)), s.cfg.max_rules);
+	printf("signatures:  %u (%s)\n", s.cfg.nsigs,
+	       s.cfg.sig_capable ? "ekf_memmem in use" :
+	       "unavailable: the " MODULE_NAME " module was not loaded at attach");
+	printf("passed:      %llu packets, %llu bytes\n",
+	       (unsigned long long)sum[XBL_STAT_PASS].packets,
+	       (unsigned long long)sum[XBL_STAT_PASS].bytes);
+	printf("dropped:     %llu packets, %llu bytes\n",
+	       (unsigned long long)(sum[XBL_STAT_DROP_RULE].packets + sum[XBL_STAT_DROP_SIG].packets),
+	       (unsigned long long)(sum[XBL_STAT_DROP_RULE].bytes + sum[XBL_STAT_DROP_SIG].bytes));
+	printf("  by address:   %llu packets, %llu bytes\n",
+	       (unsigned long long)sum[XBL_STAT_DROP_RULE].packets,
+	       (unsigned long long)sum[XBL_STAT_DROP_RULE].bytes);
+	printf("  by signature: %llu packets, %llu bytes\n",
+	       (unsigned long long)sum[XBL_STAT_DROP_SIG].packets,
+	       (unsigned long long)sum[XBL_STAT_DROP_SIG].bytes);
+	return EKF_EXIT_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Signatures                                                          */
+
+static int cmd_add_sig(struct args *a)
+{
+	char cause[512], fix[512];
+	struct state s;
+	__u32 id;
+
+	if (!memmem_available(cause, sizeof(cause), fix, sizeof(fix))) {
+		ekf_err("payload signatures need ekf_memmem from the %s module (package %s): %s",
+			MODULE_NAME, DKMS_PKG, cause);
+		fprintf(stderr, "  fix: %s\n", fix);
+		return EKF_EXIT_FAIL;
+	}
+	state_open(&s, a);
+	if (!s.cfg.sig_capable) {
+		ekf_err("%s was attached without the %s module (or the kernel refused ekf_memmem from XDP): run 'ebpf-xdp-blocklist detach %s' and attach again now that it is loaded",
+			a->iface, MODULE_NAME, a->iface);
+		return EKF_EXIT_FAIL;
+	}
+	if (s.cfg.nsigs >= XBL_SIGS_MAX) {
+		ekf_err("%s has %u signatures already, the most it takes", a->iface, XBL_SIGS_MAX);
+		return EKF_EXIT_FAIL;
+	}
+	id = s.cfg.nsigs;
+	/* the slot first, then the count that makes the program read it */
+	if (bpf_map_update_elem(s.sigs, &id, &a->sig, BPF_ANY)) {
+		ekf_err("cannot write the signature: %s", strerror(errno));
+		return EKF_EXIT_FAIL;
+	}
+	s.cfg.nsigs++;
+	config_write(&s);
+	printf("signature %u added\n", id);
+	return EKF_EXIT_OK;
+}
+
+static int cmd_del_sig(struct args *a)
+{
+	struct xbl_sig sg;
+	struct state s;
+	__u32 i, next;
+
+	state_open(&s, a);
+	if (a->sig_id >= s.cfg.nsigs) {
+		ekf_err("%s has no signature %u (it has %u)", a->iface, a->sig_id, s.cfg.nsigs);
+		return EKF_EXIT_FAIL;
+	}
+	for (i = a->sig_id; i + 1 < s.cfg.nsigs; i++) {
+		next = i + 1;
+		if (bpf_map_lookup_elem(s.sigs, &next, &sg) ||
+		    bpf_map_update_elem(s.sigs, &i, &sg, BPF_ANY)) {
+			ekf_err("cannot move signature %u: %s", next, strerror(errno));
+			return EKF_EXIT_FAIL;
+		}
+	}
+	s.cfg.nsigs--;
+	config_write(&s);
+	return EKF_EXIT_OK;
+}
+
+/* ------------------------------------------------------------------ */
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help",    no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	struct args a = {};
+	char root[PATH_MAX];
+	int c, lock, err, rc;
+	size_t i;
+
+	ekf_prog_name = "ebpf-xdp-blocklist";
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:vhV", longopts, NULL)) != -1) {
+		if (c == 'v') {
+			opt_verbose = true;
+		} else if (c == 'h') {
+			help(usage_main);
+		} else if (c == 'V') {
+			printf("ebpf-xdp-blocklist %s\n", EKF_VERSION);
+			return EKF_EXIT_OK;
+		} else {
+			ekf_bad_option(NULL, argv, optopt, c);
+		}
+	}
+	if (optind >= argc)
+		ekf_usage_error(NULL, "missing command (attach, detach, add, del, load, flush, list, stats, add-signature, del-signature)");
+	a.cmd = argv[optind];
+	argc -= optind;
+	argv += optind;
+	if (!strcmp(a.cmd, "help")) {
+		if (argc < 2)
+			help(usage_main);
+		for (i = 0; i < NCOMMANDS; i++)
+			if (!strcmp(argv[1], commands[i].name))
+				help(commands[i].usage);
+		ekf_usage_error(NULL, "unknown command '%s'", argv[1]);
+	}
+	for (i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(a.cmd, commands[i].name))
+			break;
+	if (i == NCOMMANDS)
+		ekf_usage_error(NULL, "unknown command '%s'", a.cmd);
+	parse_args(&a, argc, argv, commands[i].usage);
+
+	/* Arguments are valid: only now touch anything. */
+	ekf_log_setup(opt_verbose);
+	if (!ekf_have_bpf_caps()) {
+		ekf_err("%s %s", a.cmd, EKF_NEED_ROOT_MSG);
+		return EKF_EXIT_FAIL;
+	}
+	err = ekf_bpffs_ensure();
+	if (err) {
+		ekf_err("cannot mount bpffs on %s: %s (mount it: mount -t bpf bpf %s)", EKF_BPFFS,
+			strerror(-err), EKF_BPFFS);
+		return EKF_EXIT_FAIL;
+	}
+	ekf_tool_dir(TOOL, root, sizeof(root));
+	lock = ekf_lock_dir(root, LOCK_WAIT_MS);
+	if (lock < 0) {
+		ekf_err("cannot lock %s: %s%s", root, strerror(-lock),
+			lock == -EWOULDBLOCK ? " (another ebpf-xdp-blocklist command holds it)" : "");
+		return EKF_EXIT_FAIL;
+	}
+	if (!strcmp(a.cmd, "attach"))
+		rc = cmd_attach(&a);
+	else if (!strcmp(a.cmd, "detach"))
+		rc = cmd_detach(&a);
+	else if (!strcmp(a.cmd, "add"))
+		rc = cmd_add(&a);
+	else if (!strcmp(a.cmd, "del"))
+		rc = cmd_del(&a);
+	else if (!strcmp(a.cmd, "load"))
+		rc = cmd_load(&a);
+	else if (!strcmp(a.cmd, "flush"))
+		rc = cmd_flush(&a);
+	else if (!strcmp(a.cmd, "list"))
+		rc = cmd_list(&a);
+	else if (!strcmp(a.cmd, "stats"))
+		rc = cmd_stats(&a);
+	else if (!strcmp(a.cmd, "add-signature"))
+		rc = cmd_add_sig(&a);
+	else
+		rc = cmd_del_sig(&a);
+	ekf_unlock(lock);
+	return rc;
+}
