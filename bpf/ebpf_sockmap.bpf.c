@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ebpf-sockmap: local TCP bypass. A sock_ops program on a cgroup puts its
+ * established loopback TCP sockets into a SOCKHASH; an sk_msg program on
+ * that map hands each message a socket sends straight to the peer socket's
+ * receive side (bpf_msg_redirect_hash with BPF_F_INGRESS), skipping the
+ * TCP/IP stack and the loopback device.
+ *
+ * No byte may be lost, duplicated or reordered. The receiving socket
+ * (tcp_bpf_recvmsg) reads its redirect queue (psock->ingress_msg) before
+ * its TCP receive queue whenever the redirect queue is not empty. So:
+ *
+ *  - A direction (one sending socket) starts with the redirect or never
+ *    uses it, and once one of its messages takes the normal stack it
+ *    stays there (esm_sk_state.tcp_only). Bytes on the redirect path then
+ *    always come before bytes on the TCP path, which is the order the
+ *    receiver reads them in. Going back to the redirect could put new
+ *    bytes ahead of TCP bytes the peer has not read yet.
+ *  - A socket that already sent data through TCP when it became
+ *    established (TCP Fast Open) is not added.
+ *  - The redirect is used only while the sender is ESTABLISHED: after a
+ *    FIN either way (shutdown(SHUT_WR), close) the rest of the connection
+ *    takes the normal stack, FIN included, in order behind the redirected
+ *    bytes.
+ *  - A failed redirect (the peer left the map, it is a listener) is
+ *    turned into a pass, never a drop: returning SK_DROP would fail the
+ *    sender's write with EACCES.
+ *  - `detach` sets config.draining: existing sockets keep this program
+ *    (their psock holds it) but every message passes.
+ */
+#include <linux/bpf.h>
+#include <linux/types.h>
+#include <stdbool.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_core_read.h>
+#include "ebpf_sockmap.h"
+#include "ebpf_sockmap_core.h"
+
+#ifndef AF_INET
+#define AF_INET		2
+#endif
+#ifndef AF_INET6
+#define AF_INET6	10
+#endif
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SOCKHASH);
+	__uint(max_entries, ESM_MAX_SOCKETS);
+	__type(key, struct esm_key);
+	__type(value, __u64);
+} sock_hash SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct esm_sk_state);
+} sk_state SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct esm_config);
+} config SEC(".maps");
+
+/* --ports: one byte per port, 1 = selected */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u8);
+} ports SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, ESM_COUNTER_NR);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+static __always_inline void count(__u32 idx, __u64 n)
+{
+	__u64 *c = bpf_map_lookup_elem(&counters, &idx);
+
+	if (c)
+		*c += n;
+}
+
+static __always_inline bool port_selected(__u32 port)
+{
+	__u8 *sel = bpf_map_lookup_elem(&ports, &port);
+
+	return sel && *sel;
+}
+
+/*
+ * remote_port in bpf_sock_ops and sk_msg_md holds the port in network byte
+ * order in its upper 16 bits on little-endian machines (the context rewrite
+ * shifts it); bpf_ntohl() gives the port in host order either way.
+ */
+static __always_inline __u32 remote_port_host(__u32 remote_port)
+{
+	return bpf_ntohl(remote_port) & 0xffff;
+}
+
+static __always_inline bool ip6_is_loopback(const __u32 ip[4])
+{
+	return ip[0] == 0 && ip[1] == 0 && ip[2] == 0 && ip[3] == bpf_htonl(1);
+}
+
+static __always_inline bool ip4_is_loopback(__u32 ip)
+{
+	return (bpf_ntohl(ip) >> 24) == 127;
+}
+
+/* Both ends on loopback: 127.0.0.0/8 or ::1. */
+static __always_inline bool key_is_loopback(const struct esm_key *k)
+{
+	if (k->family == AF_INET)
+		return ip4_is_loopback(k->local_ip[0]) && ip4_is_loopback(k->remote_ip[0]);
+	if (k->family == AF_INET6)
+		return ip6_is_loopback(k->local_ip) && ip6_is_loopback(k->remote_ip);
+	return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* sock_ops: add established loopback sockets                          */
+
+/* The socket's own key (local, remote); false if not IPv4/IPv6. */
+static __always_inline bool fill_key(struct bpf_sock_ops *ops, struct esm_key *key)
+{
+	key->family = ops->family;
+	if (key->family == AF_INET) {
+		key->local_ip[0] = ops->local_ip4;
+		key->remote_ip[0] = ops->remote_ip4;
+	} else if (key->family == AF_INET6) {
+		key->local_ip[0] = ops->local_ip6[0];
+		key->local_ip[1] = ops->local_ip6[1];
+		key->local_ip[2] = ops->local_ip6[2];
+		key->local_ip[3] = ops->local_ip6[3];
+		key->remote_ip[0] = ops->remote_ip6[0];
+		key->remote_ip[1] = ops->remote_ip6[1];
+		key->remote_ip[2] = ops->remote_ip6[2];
+		key->remote_ip[3] = ops->remote_ip6[3];
+	} else {
+		return false;
+	}
+	key->local_port = ops->local_port;
+	key->remote_port = remote_port_host(ops->remote_port);
+	return true;
+}
+
+static __always_inline void add_socket(struct bpf_sock_ops *ops,
+				       const struct esm_config *cfg)
+{
+	struct esm_key key = {};
+	struct esm_sk_state *st;
+	struct bpf_sock *sk;
+
+	if (!fill_key(ops, &key))
+		return;
+	if (!key_is_loopback(&key))
+		return;
+	if (cfg->ports_only && !port_selected(key.local_port) &&
+	    !port_selected(key.remote_port))
+		return;
+	/* TCP Fast Open: data already went through TCP, in the peer's queue. */
+	if (ops->data_segs_out)
+		return;
+
+	/* The per-socket state must exist before any message: see sk_msg. */
+	sk = ops->sk;
+	if (!sk)
+		return;
+	st = bpf_sk_storage_get(&sk_state, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	if (!st) {
+		count(ESM_STORAGE_FAILED, 1);
+		return;
+	}
+	st->tcp_only = 0;
+
+	if (bpf_sock_hash_update(ops, &sock_hash, &key, BPF_NOEXIST)) {
+		count(ESM_ADD_FAILED, 1);
+		return;
+	}
+	count(ESM_SOCKETS_ADDED, 1);
+	/* to count the socket out when it closes */
+	bpf_sock_ops_cb_flags_set(ops, ops->bpf_sock_ops_cb_flags |
+				       BPF_SOCK_OPS_STATE_CB_FLAG);
+}
+
+/*
+ * This socket sent its FIN: shutdown(SHUT_WR) or close(). Called from
+ * tcp_set_state() with the socket locked by the caller's syscall.
+ *
+ * A blocking read on a socket in the map goes through tcp_bpf_recvmsg(),
+ * which returns -EAGAIN when it is woken without data (every kernel from
+ * 5.x to 7.x, net/ipv4/tcp_bpf.c: "copied = -EAGAIN" after
+ * tcp_msg_wait_data()). After our FIN such a wakeup comes from the peer's
+ * ACK of it (FIN_WAIT1 -> FIN_WAIT2 wakes the socket's waiters): an
+ * application that reads the reply after shutdown(SHUT_WR) would see
+ * EAGAIN on a blocking socket and lose the reply.
+ *
+ * So the socket leaves the map now and reads through tcp_recvmsg() from
+ * here on; the peer's next messages find no peer in the map and take the
+ * normal stack. Leaving the map drops the socket's psock, and the kernel
+ * frees what is still queued on it (sk_psock_drop() -> sk_psock_stop() ->
+ * __sk_psock_zap_ingress()): so only when nothing is queued and nobody
+ * else holds the psock (a sleeping reader, a redirect on its way in; the
+ * ingress side takes the socket lock, which our caller holds). Otherwise
+ * the socket stays (the bytes queued for it are read first, then the
+ * normal stack's) and esm_fin_kept counts it.
+ */
+static __always_inline void leave_on_fin(struct bpf_sock_ops *ops)
+{
+	struct esm_key key = {};
+	struct list_head *first;
+	unsigned long psock;
+	struct tcp_sock *tp;
+	void *user_data;
+	int refs;
+
+	if (!ops->sk)
+		return;
+	tp = bpf_skc_to_tcp_sock(ops->sk);
+	if (!tp)
+		return;
+	if (bpf_probe_read_kernel(&user_data, sizeof(user_data),
+				  (void *)tp + bpf_core_field_offset(struct sock, sk_user_data)))
+		return;
+	/* low bits: SK_USER_DATA_NOCOPY, _BPF, _PSOCK flags (6.0+) */
+	psock = (unsigned long)user_data & ~7UL;
+	if (!psock)
+		return;		/* not in a map (close(): sock_map_close ran first) */
+	if (bpf_probe_read_kernel(&first, sizeof(first),
+				  (void *)(psock + bpf_core_field_offset(struct sk_psock, ingress_msg))) ||
+	    bpf_probe_read_kernel(&refs, sizeof(refs),
+				  (void *)(psock + bpf_core_field_offset(struct sk_psock, refcnt))))
+		return;
+	if ((unsigned long)first != psock + bpf_core_field_offset(struct sk_psock, ingress_msg) ||
+	    refs != 1) {
+		count(ESM_FIN_KEPT, 1);
+		return;
+	}
+	if (!fill_key(ops, &key))
+		return;
+	if (bpf_map_delete_elem(&sock_hash, &key) == 0)
+		count(ESM_FIN_LEFT, 1);
+}
+
+SEC("sockops")
+int esm_sockops(struct bpf_sock_ops *ops)
+{
+	__u32 zero = 0;
+	struct esm_config *cfg;
+
+	switch (ops->op) {
+	case BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB:
+	case BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB:
+		cfg = bpf_map_lookup_elem(&config, &zero);
+		if (cfg && !cfg->draining)
+			add_socket(ops, cfg);
+		break;
+	case BPF_SOCK_OPS_STATE_CB:
+		/* args[1]: the new state */
+		if (ops->args[1] == BPF_TCP_FIN_WAIT1)
+			leave_on_fin(ops);
+		else if (ops->args[1] == BPF_TCP_CLOSE)
+			count(ESM_SOCKETS_CLOSED, 1);
+		break;
+	}
+	return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* sk_msg: redirect each message to the peer, or pass it               */
+
+SEC("sk_msg")
+int esm_redirect(struct sk_msg_md *msg)
+{
+	struct esm_key peer = {};
+	struct esm_sk_state *st;
+	struct esm_config *cfg;
+	struct bpf_sock *sk;
+	__u32 zero = 0, size = msg->size;
+	__u32 why;
+
+	sk = msg->sk;
+	if (!sk)
+		goto pass;
+	/* created when the socket was added; without it, never redirect */
+	st = bpf_sk_storage_get(&sk_state, sk, 0, 0);
+	if (!st || st->tcp_only)
+		goto pass;
+
+	cfg = bpf_map_lookup_elem(&config, &zero);
+	if (!cfg || cfg->draining) {
+		why = ESM_FALLBACK_DRAINING;
+		goto fall_back;
+	}
+	if (sk->state != BPF_TCP_ESTABLISHED) {
+		why = ESM_FALLBACK_STATE;
+		goto fall_back;
+	}
+
+	peer.family = msg->family;
+	if (peer.family == AF_INET) {
+		peer.local_ip[0] = msg->remote_ip4;
+		peer.remote_ip[0] = msg->local_ip4;
+	} else {
+		peer.local_ip[0] = msg->remote_ip6[0];
+		peer.local_ip[1] = msg->remote_ip6[1];
+		peer.local_ip[2] = msg->remote_ip6[2];
+		peer.local_ip[3] = msg->remote_ip6[3];
+		peer.remote_ip[0] = msg->local_ip6[0];
+		peer.remote_ip[1] = msg->local_ip6[1];
+		peer.remote_ip[2] = msg->local_ip6[2];
+		peer.remote_ip[3] = msg->local_ip6[3];
+	}
+	peer.local_port = remote_port_host(msg->remote_port);
+	peer.remote_port = msg->local_port;
+
+	if (bpf_msg_redirect_hash(msg, &sock_hash, &peer, BPF_F_INGRESS) == SK_PASS) {
+		count(ESM_MSGS_REDIRECTED, 1);
+		count(ESM_BYTES_REDIRECTED, size);
+		return SK_PASS;
+	}
+	why = ESM_FALLBACK_NO_PEER;
+
+fall_back:
+	/* this direction stays on the normal stack from now on */
+	st->tcp_only = 1;
+	count(why, 1);
+pass:
+	count(ESM_MSGS_PASSED, 1);
+	count(ESM_BYTES_PASSED, size);
+	return SK_PASS;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by bpf/ebpf_sockmap.bpf.c and tools/ebpf-sockmap.c: the SOCKHASH
+ * key, the configuration entry and the counters.
+ */
+#ifndef EBPF_SOCKMAP_H
+#define EBPF_SOCKMAP_H
+
+#include <linux/types.h>
+
+/* Sockets the SOCKHASH can hold (both ends of 32768 connections). */
+#define ESM_MAX_SOCKETS		65536
+
+/*
+ * A socket's connection as seen from that socket: family (AF_INET or
+ * AF_INET6), addresses in network byte order (IPv4 in ip[0]), ports in
+ * host byte order. The peer's key is the same with local and remote
+ * swapped.
+ */
+struct esm_key {
+	__u32 family;
+	__u32 local_ip[4];
+	__u32 remote_ip[4];
+	__u32 local_port;
+	__u32 remote_port;
+};
+
+/* The single entry of the "config" array. */
+struct esm_config {
+	__u32 ports_only;	/* 1: only ports marked in the "ports" array */
+	__u32 draining;		/* 1: detached, every message takes the normal stack */
+};
+
+/*
+ * Per-socket state (BPF_MAP_TYPE_SK_STORAGE). A connection direction that
+ * sent a message through the normal TCP stack never goes back to the
+ * redirect: those bytes may still be unread in the peer's receive queue,
+ * and the peer reads its redirect queue first.
+ */
+struct esm_sk_state {
+	__u32 tcp_only;
+};
+
+/* Counters: a per-CPU array, one __u64 per index, summed by `stats`. */
+enum esm_counter {
+	ESM_SOCKETS_ADDED,	/* sockets put into the SOCKHASH */
+	ESM_SOCKETS_CLOSED,	/* of those, reached TCP_CLOSE */
+	ESM_ADD_FAILED,		/* sock_hash_update failed (map full, ...) */
+	ESM_MSGS_REDIRECTED,	/* sk_msg: messages sent to the peer directly */
+	ESM_BYTES_REDIRECTED,
+	ESM_MSGS_PASSED,	/* sk_msg: messages that took the normal stack */
+	ESM_BYTES_PASSED,
+	ESM_FALLBACK_NO_PEER,	/* a direction fell back: peer not in the map */
+	ESM_FALLBACK_STATE,	/*   sender not ESTABLISHED (half-close, ...) */
+	ESM_FALLBACK_DRAINING,	/*   the tool was detached */
+	ESM_STORAGE_FAILED,	/* no per-socket state: socket not added */
+	ESM_FIN_LEFT,		/* left the map at its own FIN (nothing queued) */
+	ESM_FIN_KEPT,		/* stayed at its own FIN: bytes queued or busy */
+	ESM_COUNTER_NR,
+};
+
+#endif /* EBPF_SOCKMAP_H */
