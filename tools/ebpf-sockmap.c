@@ -921,8 +921,10 @@ static void parse_cmd(int argc, char **argv, struct args *a, const char *text,
 			a->stats = true;
 			continue;
 		}
-		if (c == 'p' || c == 's')
-			ekf_usage_error(a->cmd, "unknown option '%s'", argv[optind - 1]);
+		if (c == 'p')
+			ekf_usage_error(a->cmd, "unknown option '--ports' (attach and run only)");
+		if (c == 's')
+			ekf_usage_error(a->cmd, "unknown option '--stats' (run only)");
 		ekf_bad_option(a->cmd, argv, optopt, c);
 	}
 	if (is_run) {

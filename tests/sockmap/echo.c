@@ -45,6 +45,8 @@ static int opt_count = 100;
 static double opt_seconds = 2;
 static size_t opt_size = 64;
 static const char *opt_mid_cmd;
+static const char *opt_addr;	/* default: 127.0.0.1 or ::1 */
+static int opt_port;		/* default: any */
 static struct sockaddr_storage srv_addr;
 static socklen_t srv_len;
 static volatile int failed;
@@ -142,12 +144,18 @@ static int listen_any(void)
 
 		a->sin_family = AF_INET;
 		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		a->sin_port = htons(opt_port);
+		if (opt_addr && inet_pton(AF_INET, opt_addr, &a->sin_addr) != 1)
+			die("bad IPv4 address '%s'", opt_addr);
 		srv_len = sizeof(*a);
 	} else {
 		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&srv_addr;
 
 		a->sin6_family = AF_INET6;
 		a->sin6_addr = in6addr_loopback;
+		a->sin6_port = htons(opt_port);
+		if (opt_addr && inet_pton(AF_INET6, opt_addr, &a->sin6_addr) != 1)
+			die("bad IPv6 address '%s'", opt_addr);
 		srv_len = sizeof(*a);
 	}
 	if (bind(fd, (struct sockaddr *)&srv_addr, srv_len))
@@ -698,6 +706,8 @@ static void usage(int rc)
 {
 	printf("Usage: ekf-sockmap-echo bulk|halfclose|rr|stream|connrate [OPTIONS]\n"
 	       "  -6              IPv6 (::1) instead of 127.0.0.1\n"
+	       "  -a, --addr A    listen and connect to address A\n"
+	       "  -p, --port N    the server's port (default: any free one)\n"
 	       "  -b, --bytes N   bulk: bytes each way per connection (K, M, G suffixes)\n"
 	       "  -w, --write N   bulk, stream: write size\n"
 	       "  -c, --conns N   bulk: concurrent connections\n"
@@ -736,6 +746,8 @@ int main(int argc, char **argv)
 		{ "size", required_argument, NULL, 's' },
 		{ "seconds", required_argument, NULL, 't' },
 		{ "mid-cmd", required_argument, NULL, 'm' },
+		{ "addr", required_argument, NULL, 'a' },
+		{ "port", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -744,7 +756,7 @@ int main(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((c = getopt_long(argc, argv, "6b:w:c:n:s:t:m:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "6a:p:b:w:c:n:s:t:m:h", lo, NULL)) != -1) {
 		switch (c) {
 		case '6': opt_family = AF_INET6; break;
 		case 'b': opt_bytes = parse_size(optarg); break;
@@ -754,6 +766,8 @@ int main(int argc, char **argv)
 		case 's': opt_size = parse_size(optarg); break;
 		case 't': opt_seconds = atof(optarg); break;
 		case 'm': opt_mid_cmd = optarg; break;
+		case 'a': opt_addr = optarg; break;
+		case 'p': opt_port = atoi(optarg); break;
 		case 'h': usage(0); break;
 		default: usage(2);
 		}

@@ -1,0 +1,136 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host tier for ebpf-sockmap(8), as root on the build machine: usage errors
+# (exit 2, the bad value named, no state changed), help, runs without root,
+# the man page, then the correctness suite (tests/sockmap/suite.sh) with
+# 256 MiB each way, 100 half-close exchanges and 64 concurrent connections.
+#   EBPF_SOCKMAP=path/to/ebpf-sockmap  EKF_SOCKMAP_ECHO=path/to/ekf-sockmap-echo
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+. "$repo/tests/lib/result.sh"
+. "$repo/tests/sockmap/suite.sh"
+SM=${EBPF_SOCKMAP:-$repo/build/bin/ebpf-sockmap}
+ECHO=${EKF_SOCKMAP_ECHO:-$repo/build/tests/bin/ekf-sockmap-echo}
+TAG=ebpf-sockmap
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+
+for b in "$SM" "$ECHO"; do
+	if [ ! -x "$b" ]; then
+		fail "ebpf-sockmap: built" "$b is missing: run make tools"
+		exit 1
+	fi
+done
+
+# state before the usage errors, to prove they change nothing
+pins() { ls -R /sys/fs/bpf/ebpf-tools/sockmap 2>/dev/null; }
+pins >"$T/pins.before"
+
+# usage NAME PATTERN ARGS...: exit 2, PATTERN on stderr, nothing on stdout
+usage() {
+	name=$1 pat=$2
+	shift 2
+	"$SM" "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ "$rc" -ne 2 ]; then
+		fail "ebpf-sockmap usage: $name" "exit $rc, wanted 2: $(sm_short "$T/err")"
+	elif ! grep -qF -- "$pat" "$T/err"; then
+		fail "ebpf-sockmap usage: $name" "stderr does not name '$pat': $(sm_short "$T/err")"
+	elif [ -s "$T/out" ]; then
+		fail "ebpf-sockmap usage: $name" "wrote to stdout: $(sm_short "$T/out")"
+	else
+		pass "ebpf-sockmap usage: $name"
+	fi
+}
+
+cgroot=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+usage "no command" "missing command"
+usage "unknown command" "'frob'" frob
+usage "unknown global option" "'--frob'" --frob status
+usage "attach: no cgroup" "missing the CGROUP" attach
+usage "attach: missing path" "'/nonexistent/cg'" attach /nonexistent/cg
+usage "attach: not a cgroup v2 directory" "'/tmp' is not a cgroup v2 directory" attach /tmp
+usage "attach: a file" "is not a cgroup v2 directory" attach /etc/hostname
+usage "attach: says where cgroup2 is" "cgroup2 is mounted at $cgroot" attach /tmp
+usage "attach: extra argument" "'extra'" attach "$cgroot" extra
+usage "attach: --ports without value" "'--ports'" attach "$cgroot" --ports
+usage "attach: port 0" "'0'" attach "$cgroot" --ports 0
+usage "attach: port 70000" "'70000'" attach "$cgroot" --ports 80,70000
+usage "attach: port not a number" "'http'" attach "$cgroot" --ports http
+usage "attach: reversed range" "'9-3'" attach "$cgroot" --ports 9-3
+usage "attach: empty list" "empty --ports" attach "$cgroot" --ports ''
+usage "attach: only commas" "',,'" attach "$cgroot" --ports ,,
+usage "attach: unknown option" "'--frob'" attach "$cgroot" --frob
+usage "detach: no cgroup" "missing the CGROUP" detach
+usage "detach: --ports" "'--ports'" detach "$cgroot" --ports 80
+usage "detach: not a cgroup" "'/tmp'" detach /tmp
+usage "status: extra argument" "'x'" status x
+usage "stats: not a cgroup" "'/tmp'" stats /tmp
+usage "stats: two cgroups" "unexpected argument" stats "$cgroot" "$cgroot"
+usage "run: no command" "missing the command" run
+usage "run: no command after --" "missing the command" run --
+usage "run: bad --ports" "'abc'" run --ports abc -- true
+usage "run: unknown option" "'--frob'" run --frob -- true
+usage "help: unknown command" "'frob'" help frob
+pins >"$T/pins.after"
+if cmp -s "$T/pins.before" "$T/pins.after"; then
+	pass "ebpf-sockmap usage errors change no state"
+else
+	fail "ebpf-sockmap usage errors change no state" "$(diff "$T/pins.before" "$T/pins.after" | tr '\n' ' ')"
+fi
+
+for args in "--help" "help" "attach --help" "detach --help" "status --help" \
+	"stats --help" "run --help" "help run"; do
+	# shellcheck disable=SC2086
+	"$SM" $args >"$T/out" 2>&1
+	rc=$?
+	[ "$rc" -eq 0 ] && grep -q EXAMPLES "$T/out" && pass "ebpf-sockmap $args: exits 0 with EXAMPLES" ||
+		fail "ebpf-sockmap $args: exits 0 with EXAMPLES" "exit $rc"
+done
+# run's own options end at CMD: CMD's options are CMD's
+"$SM" run -- sh -c 'echo "$@"' sh --help -v >"$T/out" 2>&1
+grep -qx -- '--help -v' "$T/out" && pass "ebpf-sockmap run: CMD's options reach CMD" ||
+	fail "ebpf-sockmap run: CMD's options reach CMD" "$(sm_short "$T/out")"
+
+# --- without root -------------------------------------------------------------
+nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"
+}
+if [ "$(id -u)" != 0 ]; then
+	skip "ebpf-sockmap without root" "these tests run as root only"
+elif ! command -v setpriv >/dev/null || ! nobody "$SM" --version >/dev/null 2>&1; then
+	skip "ebpf-sockmap without root" "user nobody cannot run $SM"
+else
+	for args in "attach $cgroot" "detach $cgroot" "run -- true" "stats"; do
+		# shellcheck disable=SC2086
+		nobody "$SM" $args >"$T/out" 2>"$T/err"
+		rc=$?
+		[ "$rc" -eq 1 ] && grep -q "needs root" "$T/err" &&
+			pass "ebpf-sockmap ${args%% *} without root: exit 1, says root" ||
+			fail "ebpf-sockmap ${args%% *} without root: exit 1, says root" "exit $rc: $(sm_short "$T/err")"
+	done
+	nobody "$SM" attach /tmp >/dev/null 2>&1
+	rc=$?
+	[ "$rc" -eq 2 ] && pass "ebpf-sockmap usage errors come before the root check" ||
+		fail "ebpf-sockmap usage errors come before the root check" "exit $rc"
+fi
+
+# --- the man page ---------------------------------------------------------------
+man=$repo/tools/ebpf-sockmap.8
+if ! command -v man >/dev/null; then
+	skip "ebpf-sockmap.8: no warnings" "man is not installed"
+else
+	warn=$(LC_ALL=C.UTF-8 MANROFFSEQ='' MANWIDTH=80 man --warnings -E UTF-8 -l -Tutf8 -Z "$man" 2>&1 >/dev/null)
+	[ -z "$warn" ] && pass "ebpf-sockmap.8: no warnings" || fail "ebpf-sockmap.8: no warnings" "$warn"
+	for sect in NAME SYNOPSIS DESCRIPTION COMMANDS OPTIONS "EXIT STATUS" LIMITS EXAMPLES FILES "SEE ALSO"; do
+		grep -q "^\.SH \"*$sect\"*\$" "$man" && pass "ebpf-sockmap.8: section $sect" ||
+			fail "ebpf-sockmap.8: section $sect" "missing"
+	done
+fi
+
+# --- correctness: 256 MiB each way, 100 half-closes, 64 connections -------------
+sockmap_suite 268435456 100 64 4194304
+
+tests_done
