@@ -51,6 +51,34 @@ struct {
 	__type(value, __u64);
 } sock_hash SEC(".maps");
 
+/*
+ * Every socket of sock_hash is in sock_hold too (no programs on it): the
+ * second link keeps the socket's psock (and what is queued on it) alive
+ * when the socket leaves sock_hash at its FIN; see leave_on_fin().
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_SOCKHASH);
+	__uint(max_entries, ESM_MAX_SOCKETS);
+	__type(key, struct esm_key);
+	__type(value, __u64);
+} sock_hold SEC(".maps");
+
+/* Each added socket's kernel address and the peer's last redirect into it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, ESM_MAX_SOCKETS);
+	__type(key, struct esm_key);
+	__type(value, struct esm_sock);
+} sock_addr SEC(".maps");
+
+/* A word to run a locked (fully ordered) add on: see leave_on_fin(). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} fence SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
@@ -157,6 +185,8 @@ static __always_inline void add_socket(struct bpf_sock_ops *ops,
 {
 	struct esm_key key = {};
 	struct esm_sk_state *st;
+	struct esm_sock ent = {};
+	struct tcp_sock *tp;
 	struct bpf_sock *sk;
 
 	if (!fill_key(ops, &key))
@@ -181,7 +211,22 @@ static __always_inline void add_socket(struct bpf_sock_ops *ops,
 	}
 	st->tcp_only = 0;
 
+	tp = bpf_skc_to_tcp_sock(sk);
+	if (!tp)
+		return;
+	ent.addr = (unsigned long)tp;
+	if (bpf_map_update_elem(&sock_addr, &key, &ent, BPF_ANY)) {
+		count(ESM_ADD_FAILED, 1);
+		return;
+	}
+	if (bpf_sock_hash_update(ops, &sock_hold, &key, BPF_NOEXIST)) {
+		bpf_map_delete_elem(&sock_addr, &key);
+		count(ESM_ADD_FAILED, 1);
+		return;
+	}
 	if (bpf_sock_hash_update(ops, &sock_hash, &key, BPF_NOEXIST)) {
+		bpf_map_delete_elem(&sock_hold, &key);
+		bpf_map_delete_elem(&sock_addr, &key);
 		count(ESM_ADD_FAILED, 1);
 		return;
 	}
@@ -191,63 +236,138 @@ static __always_inline void add_socket(struct bpf_sock_ops *ops,
 				       BPF_SOCK_OPS_STATE_CB_FLAG);
 }
 
+/* The psock of the socket at kernel address sk (flag bits cleared), or 0. */
+static __always_inline unsigned long psock_of(unsigned long sk)
+{
+	void *user_data = NULL;
+
+	if (bpf_probe_read_kernel(&user_data, sizeof(user_data),
+				  (void *)(sk + bpf_core_field_offset(struct sock, sk_user_data))))
+		return 0;
+	/* low bits: SK_USER_DATA_NOCOPY, _BPF, _PSOCK (6.0+) */
+	return (unsigned long)user_data & ~7UL;
+}
+
+/* psock->refcnt, or -1 if unreadable. */
+static __always_inline int psock_refs(unsigned long psock)
+{
+	int refs;
+
+	if (bpf_probe_read_kernel(&refs, sizeof(refs),
+				  (void *)(psock + bpf_core_field_offset(struct sk_psock, refcnt))))
+		return -1;
+	return refs;
+}
+
+/* Maps the psock is in (0..3: 3 means 3 or more), or -1 if unreadable. */
+static __always_inline int psock_links(unsigned long psock)
+{
+	unsigned long head = psock + bpf_core_field_offset(struct sk_psock, link);
+	struct list_head *pos;
+	int n;
+
+	if (bpf_probe_read_kernel(&pos, sizeof(pos), (void *)head))
+		return -1;
+	for (n = 0; n < 3; n++) {
+		if ((unsigned long)pos == head)
+			return n;
+		if (bpf_probe_read_kernel(&pos, sizeof(pos), pos))
+			return -1;
+	}
+	return 3;
+}
+
+/* True if nothing is queued in the psock's ingress_msg. */
+static __always_inline bool psock_ingress_empty(unsigned long psock)
+{
+	unsigned long head = psock + bpf_core_field_offset(struct sk_psock, ingress_msg);
+	struct list_head *first;
+
+	if (bpf_probe_read_kernel(&first, sizeof(first), (void *)head))
+		return false;
+	return (unsigned long)first == head;
+}
+
 /*
  * This socket sent its FIN: shutdown(SHUT_WR) or close(). Called from
- * tcp_set_state() with the socket locked by the caller's syscall.
+ * tcp_set_state() under the socket lock of the caller's syscall.
  *
- * A blocking read on a socket in the map goes through tcp_bpf_recvmsg(),
- * which returns -EAGAIN when it is woken without data (every kernel from
- * 5.x to 7.x, net/ipv4/tcp_bpf.c: "copied = -EAGAIN" after
- * tcp_msg_wait_data()). After our FIN such a wakeup comes from the peer's
- * ACK of it (FIN_WAIT1 -> FIN_WAIT2 wakes the socket's waiters): an
- * application that reads the reply after shutdown(SHUT_WR) would see
- * EAGAIN on a blocking socket and lose the reply.
+ * A blocking read on a socket in a sockmap goes through tcp_bpf_recvmsg(),
+ * which returns -EAGAIN when it is woken without data instead of waiting
+ * again (net/ipv4/tcp_bpf.c, every kernel from 5.x to 7.2: "copied =
+ * -EAGAIN" after tcp_msg_wait_data()). After our FIN the peer's ACK of it
+ * is such a wake-up (FIN_WAIT1 -> FIN_WAIT2 wakes the socket's waiters):
+ * a program that reads the reply after shutdown(SHUT_WR) would get EAGAIN
+ * on a blocking socket and lose the reply. This was the loss seen with a
+ * naive redirect.
  *
- * So the socket leaves the map now and reads through tcp_recvmsg() from
- * here on; the peer's next messages find no peer in the map and take the
- * normal stack. Leaving the map drops the socket's psock, and the kernel
- * frees what is still queued on it (sk_psock_drop() -> sk_psock_stop() ->
- * __sk_psock_zap_ingress()): so only when nothing is queued and nobody
- * else holds the psock (a sleeping reader, a redirect on its way in; the
- * ingress side takes the socket lock, which our caller holds). Otherwise
- * the socket stays (the bytes queued for it are read first, then the
- * normal stack's) and esm_fin_kept counts it.
+ * So the socket gets its plain TCP receive path back now, when that is
+ * safe: it must leave both maps, and the kernel then frees whatever is
+ * still queued on its psock (sk_psock_drop() -> sk_psock_stop() ->
+ * __sk_psock_zap_ingress()), and a peer already redirecting into it gets
+ * EPIPE (tcp_bpf_sendmsg_redir() finds no psock). In order:
+ *  1. leave sock_hash: the peer's next messages find no peer and take the
+ *     normal stack; sock_hold keeps the psock and its queue;
+ *  2. a locked add (a full barrier on x86) orders 1 before the reads of 3;
+ *     the peer's sk_msg program stamps esm_sock.redirect_ns and does a
+ *     locked add before its redirect looks us up: if that lookup still
+ *     found us, 3 sees the stamp;
+ *  3. nothing on its way in (no redirect into us started in the last
+ *     ESM_INFLIGHT_NS: the peer does its verdict and the enqueue in one
+ *     sendmsg, microseconds apart unless it is preempted for that long),
+ *     nothing queued (the ingress side takes our socket lock, which our
+ *     caller holds), nobody else in our psock (a reader or writer of
+ *     another thread holds a reference);
+ *  4. leave sock_hold: the psock goes, reads use tcp_recvmsg().
+ * When 3 fails the socket stays in sock_hold until it is closed: queued
+ * bytes are read first, then the normal stack's (esm_fin_kept counts it).
  */
 static __always_inline void leave_on_fin(struct bpf_sock_ops *ops)
 {
 	struct esm_key key = {};
-	struct list_head *first;
+	struct esm_sock *me;
 	unsigned long psock;
 	struct tcp_sock *tp;
-	void *user_data;
-	int refs;
+	__u32 zero = 0;
+	__u64 *f;
 
-	if (!ops->sk)
+	if (!ops->sk || !fill_key(ops, &key))
 		return;
 	tp = bpf_skc_to_tcp_sock(ops->sk);
 	if (!tp)
 		return;
-	if (bpf_probe_read_kernel(&user_data, sizeof(user_data),
-				  (void *)tp + bpf_core_field_offset(struct sock, sk_user_data)))
-		return;
-	/* low bits: SK_USER_DATA_NOCOPY, _BPF, _PSOCK flags (6.0+) */
-	psock = (unsigned long)user_data & ~7UL;
+	psock = psock_of((unsigned long)tp);
 	if (!psock)
-		return;		/* not in a map (close(): sock_map_close ran first) */
-	if (bpf_probe_read_kernel(&first, sizeof(first),
-				  (void *)(psock + bpf_core_field_offset(struct sk_psock, ingress_msg))) ||
-	    bpf_probe_read_kernel(&refs, sizeof(refs),
-				  (void *)(psock + bpf_core_field_offset(struct sk_psock, refcnt))))
-		return;
-	if ((unsigned long)first != psock + bpf_core_field_offset(struct sk_psock, ingress_msg) ||
-	    refs != 1) {
-		count(ESM_FIN_KEPT, 1);
+		return;		/* in no map (close(): sock_map_close() ran first) */
+
+	if (bpf_map_delete_elem(&sock_hash, &key))
+		return;		/* 1 */
+	f = bpf_map_lookup_elem(&fence, &zero);
+	if (!f)
+		goto keep;
+	__sync_fetch_and_add(f, 1);	/* 2 */
+
+	me = bpf_map_lookup_elem(&sock_addr, &key);	/* 3 */
+	if (!me || bpf_ktime_get_ns() - me->redirect_ns < ESM_INFLIGHT_NS)
+		goto keep;
+	if (!psock_ingress_empty(psock) || psock_links(psock) != 1 || psock_refs(psock) != 1)
+		goto keep;
+
+	if (bpf_map_delete_elem(&sock_hold, &key) == 0) {	/* 4 */
+		count(ESM_FIN_LEFT, 1);
 		return;
 	}
-	if (!fill_key(ops, &key))
-		return;
-	if (bpf_map_delete_elem(&sock_hash, &key) == 0)
-		count(ESM_FIN_LEFT, 1);
+keep:
+	count(ESM_FIN_KEPT, 1);
+}
+
+static __always_inline void forget_socket(struct bpf_sock_ops *ops)
+{
+	struct esm_key key = {};
+
+	if (fill_key(ops, &key))
+		bpf_map_delete_elem(&sock_addr, &key);
+	count(ESM_SOCKETS_CLOSED, 1);
 }
 
 SEC("sockops")
@@ -268,7 +388,7 @@ int esm_sockops(struct bpf_sock_ops *ops)
 		if (ops->args[1] == BPF_TCP_FIN_WAIT1)
 			leave_on_fin(ops);
 		else if (ops->args[1] == BPF_TCP_CLOSE)
-			count(ESM_SOCKETS_CLOSED, 1);
+			forget_socket(ops);
 		break;
 	}
 	return 1;
@@ -283,6 +403,7 @@ int esm_redirect(struct sk_msg_md *msg)
 	struct esm_key peer = {};
 	struct esm_sk_state *st;
 	struct esm_config *cfg;
+	struct esm_sock *ent;
 	struct bpf_sock *sk;
 	__u32 zero = 0, size = msg->size;
 	__u32 why;
@@ -322,6 +443,14 @@ int esm_redirect(struct sk_msg_md *msg)
 	peer.local_port = remote_port_host(msg->remote_port);
 	peer.remote_port = msg->local_port;
 
+	/* the stamp leave_on_fin() looks at, then a full barrier (x86) */
+	ent = bpf_map_lookup_elem(&sock_addr, &peer);
+	if (!ent) {
+		why = ESM_FALLBACK_NO_PEER;
+		goto fall_back;
+	}
+	ent->redirect_ns = bpf_ktime_get_ns();
+	__sync_fetch_and_add(&ent->redirects, 1);
 	if (bpf_msg_redirect_hash(msg, &sock_hash, &peer, BPF_F_INGRESS) == SK_PASS) {
 		count(ESM_MSGS_REDIRECTED, 1);
 		count(ESM_BYTES_REDIRECTED, size);

@@ -41,6 +41,22 @@ struct esm_sk_state {
 	__u32 tcp_only;
 };
 
+/*
+ * Value of the "sock_addr" hash, one per added socket (keyed by its own
+ * key): its kernel address, and when the peer last redirected into it.
+ */
+struct esm_sock {
+	__u64 addr;
+	__u64 redirect_ns;	/* bpf_ktime_get_ns() of the peer's last redirect */
+	__u64 redirects;
+};
+
+/*
+ * A socket gives up its psock at its FIN only if its peer has not started
+ * a redirect into it for this long (see leave_on_fin()).
+ */
+#define ESM_INFLIGHT_NS		(100ULL * 1000 * 1000)
+
 /* Counters: a per-CPU array, one __u64 per index, summed by `stats`. */
 enum esm_counter {
 	ESM_SOCKETS_ADDED,	/* sockets put into the SOCKHASH */

@@ -9,6 +9,7 @@
  *                                     to generic sk_msg interface")
  *   struct sk_psock.ingress_msg       include/linux/skmsg.h (same commit)
  *   struct sk_psock.refcnt            refcount_t since 5.x
+ *   struct sk_psock.link              the maps it is in (sk_psock_link)
  */
 #ifndef EBPF_SOCKMAP_CORE_H
 #define EBPF_SOCKMAP_CORE_H
@@ -31,6 +32,7 @@ struct sock {
 } __attribute__((preserve_access_index));
 
 struct sk_psock {
+	struct list_head link;
 	struct list_head ingress_msg;
 	refcount_t refcnt;
 } __attribute__((preserve_access_index));
