@@ -51,18 +51,6 @@ struct {
 	__type(value, __u64);
 } sock_hash SEC(".maps");
 
-/*
- * Every socket of sock_hash is in sock_hold too (no programs on it): the
- * second link keeps the socket's psock (and what is queued on it) alive
- * when the socket leaves sock_hash at its FIN; see leave_on_fin().
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_SOCKHASH);
-	__uint(max_entries, ESM_MAX_SOCKETS);
-	__type(key, struct esm_key);
-	__type(value, __u64);
-} sock_hold SEC(".maps");
-
 /* Each added socket's kernel address and the peer's last redirect into it. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -219,13 +207,7 @@ static __always_inline void add_socket(struct bpf_sock_ops *ops,
 		count(ESM_ADD_FAILED, 1);
 		return;
 	}
-	if (bpf_sock_hash_update(ops, &sock_hold, &key, BPF_NOEXIST)) {
-		bpf_map_delete_elem(&sock_addr, &key);
-		count(ESM_ADD_FAILED, 1);
-		return;
-	}
 	if (bpf_sock_hash_update(ops, &sock_hash, &key, BPF_NOEXIST)) {
-		bpf_map_delete_elem(&sock_hold, &key);
 		bpf_map_delete_elem(&sock_addr, &key);
 		count(ESM_ADD_FAILED, 1);
 		return;
@@ -289,6 +271,39 @@ static __always_inline bool psock_ingress_empty(unsigned long psock)
 }
 
 /*
+ * The peer of the socket with key k holds more references on its psock
+ * than its map links: one of its threads is inside sendmsg (or recvmsg).
+ * Unknown counts as busy.
+ */
+static __always_inline bool peer_busy(const struct esm_key *k)
+{
+	struct esm_key peer = {};
+	unsigned long psock;
+	struct esm_sock *ent;
+	int links;
+
+	peer.family = k->family;
+	peer.local_ip[0] = k->remote_ip[0];
+	peer.local_ip[1] = k->remote_ip[1];
+	peer.local_ip[2] = k->remote_ip[2];
+	peer.local_ip[3] = k->remote_ip[3];
+	peer.remote_ip[0] = k->local_ip[0];
+	peer.remote_ip[1] = k->local_ip[1];
+	peer.remote_ip[2] = k->local_ip[2];
+	peer.remote_ip[3] = k->local_ip[3];
+	peer.local_port = k->remote_port;
+	peer.remote_port = k->local_port;
+	ent = bpf_map_lookup_elem(&sock_addr, &peer);
+	if (!ent)
+		return true;
+	psock = psock_of(ent->addr);
+	if (!psock)
+		return false;	/* in no map: it cannot redirect */
+	links = psock_links(psock);
+	return links < 0 || psock_refs(psock) != links;
+}
+
+/*
  * This socket sent its FIN: shutdown(SHUT_WR) or close(). Called from
  * tcp_set_state() under the socket lock of the caller's syscall.
  *
@@ -302,24 +317,25 @@ static __always_inline bool psock_ingress_empty(unsigned long psock)
  * naive redirect.
  *
  * So the socket gets its plain TCP receive path back now, when that is
- * safe: it must leave both maps, and the kernel then frees whatever is
- * still queued on its psock (sk_psock_drop() -> sk_psock_stop() ->
+ * safe: leaving the map drops its psock, the kernel then frees whatever
+ * is still queued on it (sk_psock_drop() -> sk_psock_stop() ->
  * __sk_psock_zap_ingress()), and a peer already redirecting into it gets
  * EPIPE (tcp_bpf_sendmsg_redir() finds no psock). In order:
- *  1. leave sock_hash: the peer's next messages find no peer and take the
- *     normal stack; sock_hold keeps the psock and its queue;
+ *  1. mark it leaving (esm_sock.leaving): the peer's next messages take
+ *     the normal stack;
  *  2. a locked add (a full barrier on x86) orders 1 before the reads of 3;
- *     the peer's sk_msg program stamps esm_sock.redirect_ns and does a
- *     locked add before its redirect looks us up: if that lookup still
- *     found us, 3 sees the stamp;
- *  3. nothing on its way in (no redirect into us started in the last
- *     ESM_INFLIGHT_NS: the peer does its verdict and the enqueue in one
- *     sendmsg, microseconds apart unless it is preempted for that long),
+ *     the peer's sk_msg program stamps esm_sock.redirect_ns, does a locked
+ *     add, then reads .leaving: either it sees 1, or 3 sees its stamp;
+ *  3. nothing on its way in: no redirect into us started in the last
+ *     ESM_INFLIGHT_NS, or the peer holds no reference on its psock besides
+ *     its map link (the verdict and the enqueue happen in one sendmsg,
+ *     which holds one: tcp_bpf_sendmsg() -> sk_psock_get()), so a
+ *     redirect would have to be preempted for that long between the two;
  *     nothing queued (the ingress side takes our socket lock, which our
  *     caller holds), nobody else in our psock (a reader or writer of
  *     another thread holds a reference);
- *  4. leave sock_hold: the psock goes, reads use tcp_recvmsg().
- * When 3 fails the socket stays in sock_hold until it is closed: queued
+ *  4. leave the map: the psock goes, reads use tcp_recvmsg().
+ * When 3 fails the socket stays in the map until it is closed: queued
  * bytes are read first, then the normal stack's (esm_fin_kept counts it).
  */
 static __always_inline void leave_on_fin(struct bpf_sock_ops *ops)
@@ -340,20 +356,21 @@ static __always_inline void leave_on_fin(struct bpf_sock_ops *ops)
 	if (!psock)
 		return;		/* in no map (close(): sock_map_close() ran first) */
 
-	if (bpf_map_delete_elem(&sock_hash, &key))
-		return;		/* 1 */
+	me = bpf_map_lookup_elem(&sock_addr, &key);
 	f = bpf_map_lookup_elem(&fence, &zero);
-	if (!f)
+	if (!me || !f)
 		goto keep;
+	me->leaving = 1;		/* 1 */
 	__sync_fetch_and_add(f, 1);	/* 2 */
-
-	me = bpf_map_lookup_elem(&sock_addr, &key);	/* 3 */
-	if (!me || bpf_ktime_get_ns() - me->redirect_ns < ESM_INFLIGHT_NS)
-		goto keep;
+	if (bpf_ktime_get_ns() - me->redirect_ns < ESM_INFLIGHT_NS &&
+	    peer_busy(&key)) {
+		count(ESM_FIN_KEPT_RECENT, 1);
+		goto keep;		/* 3 */
+	}
 	if (!psock_ingress_empty(psock) || psock_links(psock) != 1 || psock_refs(psock) != 1)
 		goto keep;
 
-	if (bpf_map_delete_elem(&sock_hold, &key) == 0) {	/* 4 */
+	if (bpf_map_delete_elem(&sock_hash, &key) == 0) {	/* 4 */
 		count(ESM_FIN_LEFT, 1);
 		return;
 	}
@@ -451,6 +468,10 @@ int esm_redirect(struct sk_msg_md *msg)
 	}
 	ent->redirect_ns = bpf_ktime_get_ns();
 	__sync_fetch_and_add(&ent->redirects, 1);
+	if (ent->leaving) {
+		why = ESM_FALLBACK_STATE;
+		goto fall_back;
+	}
 	if (bpf_msg_redirect_hash(msg, &sock_hash, &peer, BPF_F_INGRESS) == SK_PASS) {
 		count(ESM_MSGS_REDIRECTED, 1);
 		count(ESM_BYTES_REDIRECTED, size);

@@ -49,6 +49,8 @@ struct esm_sock {
 	__u64 addr;
 	__u64 redirect_ns;	/* bpf_ktime_get_ns() of the peer's last redirect */
 	__u64 redirects;
+	__u32 leaving;		/* 1: at its FIN; the peer must not redirect to it */
+	__u32 pad;
 };
 
 /*
@@ -72,6 +74,7 @@ enum esm_counter {
 	ESM_STORAGE_FAILED,	/* no per-socket state: socket not added */
 	ESM_FIN_LEFT,		/* left the map at its own FIN (nothing queued) */
 	ESM_FIN_KEPT,		/* stayed at its own FIN: bytes queued or busy */
+	ESM_FIN_KEPT_RECENT,	/*   of those: the peer redirected to it just now */
 	ESM_COUNTER_NR,
 };
 

@@ -452,6 +452,7 @@ static const char *const counter_names[ESM_COUNTER_NR] = {
 	[ESM_STORAGE_FAILED]	= "storage_failed",
 	[ESM_FIN_LEFT]		= "fin_left_map",
 	[ESM_FIN_KEPT]		= "fin_kept_in_map",
+	[ESM_FIN_KEPT_RECENT]	= "fin_kept_recent_redirect",
 };
 
 static int read_counters(const char *dir, __u64 out[ESM_COUNTER_NR])
@@ -497,8 +498,10 @@ static void print_counters(FILE *f, const __u64 v[ESM_COUNTER_NR], const char *i
 	fprintf(f, "%sfallbacks:  %llu peer not in the map, %llu half-close/close, %llu detached\n",
 		indent, (unsigned long long)v[ESM_FALLBACK_NO_PEER],
 		(unsigned long long)v[ESM_FALLBACK_STATE], (unsigned long long)v[ESM_FALLBACK_DRAINING]);
-	fprintf(f, "%sat FIN:     %llu left the map, %llu stayed (data queued)\n", indent,
-		(unsigned long long)v[ESM_FIN_LEFT], (unsigned long long)v[ESM_FIN_KEPT]);
+	fprintf(f, "%sat FIN:     %llu left the map, %llu stayed (%llu: a redirect to it "
+		"may be under way; others: bytes queued or in use)\n", indent,
+		(unsigned long long)v[ESM_FIN_LEFT], (unsigned long long)v[ESM_FIN_KEPT],
+		(unsigned long long)v[ESM_FIN_KEPT_RECENT]);
 }
 
 /* ------------------------------------------------------------------ */
