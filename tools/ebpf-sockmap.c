@@ -325,6 +325,20 @@ static int detach_instance(const char *dir)
 	return err;
 }
 
+/* ", which is on here" if the kernel is locked down for confidentiality. */
+static const char *lockdown_note(void)
+{
+	char buf[256] = "";
+	FILE *f = fopen("/sys/kernel/security/lockdown", "re");
+
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	return strstr(buf, "[confidentiality]") ? ", which is on here" : "";
+}
+
 /* libbpf's own cause if it left one, else errno text. */
 static const char *load_cause(int err)
 {
@@ -364,9 +378,11 @@ static int attach_instance(const char *cgroup, uint64_t cgid, const struct ports
 	}
 	err = ebpf_sockmap__load(skel);
 	if (err) {
-		ekf_err("cannot load the BPF programs (the kernel needs sock_ops, sk_msg, "
-			"SOCKHASH and socket storage: Linux 5.10 or later with CONFIG_BPF_STREAM_PARSER): %s",
-			load_cause(err));
+		ekf_err("cannot load the BPF programs: %s", load_cause(err));
+		fprintf(stderr, "  the bypass needs sock_ops, sk_msg, SOCKHASH, socket storage, kernel BTF and\n"
+			"  bpf_probe_read_kernel() in networking programs (Linux 5.10 or later with\n"
+			"  CONFIG_BPF_STREAM_PARSER and CONFIG_DEBUG_INFO_BTF, not under\n"
+			"  lockdown=confidentiality%s); nothing was attached\n", lockdown_note());
 		goto fail;
 	}
 	if (bpf_map_update_elem(bpf_map__fd(skel->maps.config), &zero, &cfg, BPF_ANY)) {
@@ -590,6 +606,10 @@ static int cmd_status(void)
 	char ports[1024];
 	int n, i;
 
+	if (!ekf_have_bpf_caps()) {
+		ekf_err("status %s", EKF_NEED_ROOT_MSG);
+		return EKF_EXIT_FAIL;
+	}
 	n = ekf_is_bpffs(EKF_BPFFS) ? list_instances(inst, MAX_INSTANCES) : 0;
 	if (opt_json) {
 		ekf_json_init(&j, stdout);

@@ -103,7 +103,7 @@ if [ "$(id -u)" != 0 ]; then
 elif ! command -v setpriv >/dev/null || ! nobody "$SM" --version >/dev/null 2>&1; then
 	skip "ebpf-sockmap without root" "user nobody cannot run $SM"
 else
-	for args in "attach $cgroot" "detach $cgroot" "run -- true" "stats"; do
+	for args in "attach $cgroot" "detach $cgroot" "run -- true" "stats" "status"; do
 		# shellcheck disable=SC2086
 		nobody "$SM" $args >"$T/out" 2>"$T/err"
 		rc=$?
