@@ -12,8 +12,9 @@
  *
  *  - A direction (one sending socket) starts with the redirect or never
  *    uses it, and once one of its messages takes the normal stack it
- *    stays there (esm_sk_state.tcp_only). Bytes on the redirect path then
- *    always come before bytes on the TCP path, which is the order the
+ *    stays there (esm_sk_state.tcp_only, in socket storage made then).
+ *    Bytes on the redirect path then always come before bytes on the TCP
+ *    path, which is the order the
  *    receiver reads them in. Going back to the redirect could put new
  *    bytes ahead of TCP bytes the peer has not read yet.
  *  - A socket that already sent data through TCP when it became
@@ -172,7 +173,6 @@ static __always_inline void add_socket(struct bpf_sock_ops *ops,
 				       const struct esm_config *cfg)
 {
 	struct esm_key key = {};
-	struct esm_sk_state *st;
 	struct esm_sock ent = {};
 	struct tcp_sock *tp;
 	struct bpf_sock *sk;
@@ -188,17 +188,9 @@ static __always_inline void add_socket(struct bpf_sock_ops *ops,
 	if (ops->data_segs_out)
 		return;
 
-	/* The per-socket state must exist before any message: see sk_msg. */
 	sk = ops->sk;
 	if (!sk)
 		return;
-	st = bpf_sk_storage_get(&sk_state, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
-	if (!st) {
-		count(ESM_STORAGE_FAILED, 1);
-		return;
-	}
-	st->tcp_only = 0;
-
 	tp = bpf_skc_to_tcp_sock(sk);
 	if (!tp)
 		return;
@@ -419,8 +411,8 @@ int esm_redirect(struct sk_msg_md *msg)
 {
 	struct esm_key peer = {};
 	struct esm_sk_state *st;
+	struct esm_sock *ent = NULL;
 	struct esm_config *cfg;
-	struct esm_sock *ent;
 	struct bpf_sock *sk;
 	__u32 zero = 0, size = msg->size;
 	__u32 why;
@@ -428,9 +420,9 @@ int esm_redirect(struct sk_msg_md *msg)
 	sk = msg->sk;
 	if (!sk)
 		goto pass;
-	/* created when the socket was added; without it, never redirect */
+	/* created when the direction falls back: see fall_back */
 	st = bpf_sk_storage_get(&sk_state, sk, 0, 0);
-	if (!st || st->tcp_only)
+	if (st && st->tcp_only)
 		goto pass;
 
 	cfg = bpf_map_lookup_elem(&config, &zero);
@@ -468,7 +460,7 @@ int esm_redirect(struct sk_msg_md *msg)
 	}
 	ent->redirect_ns = bpf_ktime_get_ns();
 	__sync_fetch_and_add(&ent->redirects, 1);
-	if (ent->leaving) {
+	if (ent->leaving || ent->peer_tcp_only) {
 		why = ESM_FALLBACK_STATE;
 		goto fall_back;
 	}
@@ -481,7 +473,14 @@ int esm_redirect(struct sk_msg_md *msg)
 
 fall_back:
 	/* this direction stays on the normal stack from now on */
-	st->tcp_only = 1;
+	if (!st)
+		st = bpf_sk_storage_get(&sk_state, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	if (st)
+		st->tcp_only = 1;
+	else if (ent)
+		ent->peer_tcp_only = 1;	/* the same mark, in the peer's entry */
+	else
+		count(ESM_STORAGE_FAILED, 1);
 	count(why, 1);
 pass:
 	count(ESM_MSGS_PASSED, 1);

@@ -50,7 +50,8 @@ struct esm_sock {
 	__u64 redirect_ns;	/* bpf_ktime_get_ns() of the peer's last redirect */
 	__u64 redirects;
 	__u32 leaving;		/* 1: at its FIN; the peer must not redirect to it */
-	__u32 pad;
+	__u32 peer_tcp_only;	/* 1: the peer's direction to it fell back (no
+				 * socket storage could be had for the mark) */
 };
 
 /*
@@ -71,7 +72,7 @@ enum esm_counter {
 	ESM_FALLBACK_NO_PEER,	/* a direction fell back: peer not in the map */
 	ESM_FALLBACK_STATE,	/*   sender not ESTABLISHED (half-close, ...) */
 	ESM_FALLBACK_DRAINING,	/*   the tool was detached */
-	ESM_STORAGE_FAILED,	/* no per-socket state: socket not added */
+	ESM_STORAGE_FAILED,	/* a fallback could not be made sticky (ENOMEM) */
 	ESM_FIN_LEFT,		/* left the map at its own FIN (nothing queued) */
 	ESM_FIN_KEPT,		/* stayed at its own FIN: bytes queued or busy */
 	ESM_FIN_KEPT_RECENT,	/*   of those: the peer redirected to it just now */

@@ -633,13 +633,18 @@ static int mode_rr(void)
 	return 0;
 }
 
+static size_t opt_read = 65536;	/* stream: the receiver's read size */
+
 static void *sink_conn(void *arg)
 {
 	int fd = (int)(intptr_t)arg;
-	static __thread unsigned char buf[1 << 18];
+	unsigned char *buf = malloc(opt_read);
 
-	while (read(fd, buf, sizeof(buf)) > 0)
+	if (!buf)
+		die("out of memory");
+	while (read(fd, buf, opt_read) > 0)
 		;
+	free(buf);
 	close(fd);
 	return NULL;
 }
@@ -724,6 +729,7 @@ static void usage(int rc)
 	       "  -p, --port N    the server's port (default: any free one)\n"
 	       "  -b, --bytes N   bulk: bytes each way per connection (K, M, G suffixes)\n"
 	       "  -w, --write N   bulk, stream: write size\n"
+	       "  -r, --read N    stream: the receiver's read size (default 64K)\n"
 	       "  -c, --conns N   bulk: concurrent connections\n"
 	       "  -n, --count N   halfclose: exchanges; rr: round trips\n"
 	       "  -s, --size N    rr: message size\n"
@@ -755,6 +761,7 @@ int main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "bytes", required_argument, NULL, 'b' },
 		{ "write", required_argument, NULL, 'w' },
+		{ "read", required_argument, NULL, 'r' },
 		{ "conns", required_argument, NULL, 'c' },
 		{ "count", required_argument, NULL, 'n' },
 		{ "size", required_argument, NULL, 's' },
@@ -770,11 +777,12 @@ int main(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((c = getopt_long(argc, argv, "6a:p:b:w:c:n:s:t:m:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "6a:p:b:w:r:c:n:s:t:m:h", lo, NULL)) != -1) {
 		switch (c) {
 		case '6': opt_family = AF_INET6; break;
 		case 'b': opt_bytes = parse_size(optarg); break;
 		case 'w': opt_write = parse_size(optarg); break;
+		case 'r': opt_read = parse_size(optarg); break;
 		case 'c': opt_conns = (int)parse_size(optarg); break;
 		case 'n': opt_count = (int)parse_size(optarg); break;
 		case 's': opt_size = parse_size(optarg); break;
