@@ -14,20 +14,27 @@
  *    uses it, and once one of its messages takes the normal stack it
  *    stays there (esm_sk_state.tcp_only, in socket storage made then).
  *    Bytes on the redirect path then always come before bytes on the TCP
- *    path, which is the order the
- *    receiver reads them in. Going back to the redirect could put new
- *    bytes ahead of TCP bytes the peer has not read yet.
+ *    path, which is the order the receiver reads them in. Going back to
+ *    the redirect could put new bytes ahead of TCP bytes the peer has not
+ *    read yet.
  *  - A socket that already sent data through TCP when it became
  *    established (TCP Fast Open) is not added.
  *  - The redirect is used only while the sender is ESTABLISHED: after a
  *    FIN either way (shutdown(SHUT_WR), close) the rest of the connection
  *    takes the normal stack, FIN included, in order behind the redirected
  *    bytes.
+ *  - A socket that sends its FIN gets the normal TCP receive path back
+ *    when that is safe (leave_on_fin(): a kernel bug makes blocking reads
+ *    on sockmap sockets return EAGAIN after the FIN's ACK).
  *  - A failed redirect (the peer left the map, it is a listener) is
  *    turned into a pass, never a drop: returning SK_DROP would fail the
  *    sender's write with EACCES.
+ *  - Sockets are never taken out of the map with bytes queued on them:
+ *    the kernel would free those (sk_psock_drop()). They leave it when they
+ *    close (sock_map_close()), or at their FIN when nothing is queued.
  *  - `detach` sets config.draining: existing sockets keep this program
- *    (their psock holds it) but every message passes.
+ *    (their psock holds it, and it holds the maps) but every message
+ *    takes the normal stack, behind the bytes already redirected.
  */
 #include <linux/bpf.h>
 #include <linux/types.h>

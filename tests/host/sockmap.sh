@@ -117,6 +117,30 @@ else
 		fail "ebpf-sockmap usage errors come before the root check" "exit $rc"
 fi
 
+# --- the lock -------------------------------------------------------------------
+if [ "$(id -u)" = 0 ] && command -v flock >/dev/null; then
+	"$SM" status >/dev/null 2>&1	# mounts bpffs if needed
+	mkdir -p /sys/fs/bpf/ebpf-tools/sockmap
+	flock /sys/fs/bpf/ebpf-tools/sockmap sleep 8 &
+	holder=$!
+	sleep 0.5
+	lockcg=$cgroot/ekf-sockmap-lock.$$
+	mkdir "$lockcg"
+	"$SM" attach "$lockcg" >/dev/null 2>"$T/err"
+	rc=$?
+	kill "$holder" 2>/dev/null
+	wait "$holder" 2>/dev/null
+	[ "$rc" -eq 0 ] && "$SM" detach "$lockcg"
+	rmdir "$lockcg"
+	[ "$rc" -eq 1 ] && grep -q "holds the lock" "$T/err" &&
+		pass "ebpf-sockmap attach while another command holds the lock: exit 1" ||
+		fail "ebpf-sockmap attach while another command holds the lock: exit 1" "exit $rc: $(sm_short "$T/err")"
+	"$SM" status | grep -q 'not attached' && pass "ebpf-sockmap lock: nothing attached meanwhile" ||
+		fail "ebpf-sockmap lock: nothing attached meanwhile" "$("$SM" status)"
+else
+	skip "ebpf-sockmap lock" "needs root and flock(1)"
+fi
+
 # --- the man page ---------------------------------------------------------------
 man=$repo/tools/ebpf-sockmap.8
 if ! command -v man >/dev/null; then
