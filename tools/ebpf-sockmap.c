@@ -265,8 +265,11 @@ static bool dir_exists(const char *dir)
 	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* bpffs mounted and the lock taken; prints the cause and returns -1. */
-static int take_lock(void)
+/*
+ * bpffs mounted and the lock taken (waiting at most wait_ms); prints the
+ * cause and returns -1.
+ */
+static int take_lock_wait(int wait_ms)
 {
 	int err = ekf_bpffs_ensure(), fd;
 
@@ -274,7 +277,7 @@ static int take_lock(void)
 		ekf_err("cannot mount the BPF file system on %s: %s", EKF_BPFFS, strerror(-err));
 		return -1;
 	}
-	fd = ekf_lock_dir(PIN_DIR, LOCK_WAIT_MS);
+	fd = ekf_lock_dir(PIN_DIR, wait_ms);
 	if (fd == -EWOULDBLOCK) {
 		ekf_err("another ebpf-sockmap command holds the lock on %s", PIN_DIR);
 		return -1;
@@ -284,6 +287,11 @@ static int take_lock(void)
 		return -1;
 	}
 	return fd;
+}
+
+static int take_lock(void)
+{
+	return take_lock_wait(LOCK_WAIT_MS);
 }
 
 /*
@@ -504,7 +512,7 @@ static void print_counters(FILE *f, const __u64 v[ESM_COUNTER_NR], const char *i
 {
 	__u64 tracked = v[ESM_SOCKETS_ADDED] - v[ESM_SOCKETS_CLOSED];
 
-	fprintf(f, "%ssockets:    %llu in the map (%llu added, %llu closed, %llu not added)\n",
+	fprintf(f, "%ssockets:    %llu tracked (%llu added, %llu closed, %llu not added)\n",
 		indent, (unsigned long long)tracked, (unsigned long long)v[ESM_SOCKETS_ADDED],
 		(unsigned long long)v[ESM_SOCKETS_CLOSED], (unsigned long long)v[ESM_ADD_FAILED]);
 	fprintf(f, "%sredirected: %llu messages, %llu bytes\n", indent,
@@ -634,7 +642,7 @@ static int cmd_status(void)
 			printf("%s (cgroup id %llu)\n", inst[i].cgroup[0] ? inst[i].cgroup : "(cgroup removed)",
 			       (unsigned long long)inst[i].cgid);
 			printf("  ports:   %s\n", ports[0] ? ports : "all");
-			printf("  sockets: %llu in the map\n",
+			printf("  sockets: %llu tracked\n",
 			       (unsigned long long)(v[ESM_SOCKETS_ADDED] - v[ESM_SOCKETS_CLOSED]));
 			printf("  pinned:  %s\n", inst[i].dir);
 		}
@@ -867,7 +875,8 @@ cleanup:
 		fprintf(stderr, "ebpf-sockmap: counters of %s:\n", cg);
 		print_counters(stderr, v, "  ");
 	}
-	lock = take_lock();
+	/* the command is done: wait longer rather than leave it attached */
+	lock = take_lock_wait(60 * 1000);
 	if (lock >= 0) {
 		err = detach_instance(dir);
 		if (err)

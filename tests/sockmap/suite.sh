@@ -83,7 +83,7 @@ sockmap_suite() {
 	else
 		fail "$TAG run: sockets leave the map at their FIN" "$(sm_short "$T/run.err")"
 	fi
-	if grep -q 'sockets: *0 in the map' "$T/run.err"; then
+	if grep -q 'sockets: *0 tracked' "$T/run.err"; then
 		pass "$TAG run: sockets leave the map when they close"
 	else
 		fail "$TAG run: sockets leave the map when they close" "$(sm_short "$T/run.err")"
@@ -162,6 +162,20 @@ sockmap_suite() {
 		pass "$TAG attached: in the cgroup, intact and redirected ($red bytes)"
 	else
 		fail "$TAG attached: in the cgroup, intact and redirected" "exit $rc $(sm_short "$T/echo.out") $(sm_short "$T/stats.json")"
+	fi
+
+	# the closed sockets have left the map
+	id=$(stat -c %i "$CG")
+	if ! command -v bpftool >/dev/null; then
+		skip "$TAG attached: closed sockets left the map" "no bpftool"
+	else
+		bpftool map dump pinned "/sys/fs/bpf/ebpf-tools/sockmap/cgroup-$id/sock_hash" >"$T/dump" 2>&1
+		bpftool map dump pinned "/sys/fs/bpf/ebpf-tools/sockmap/cgroup-$id/sock_addr" >>"$T/dump" 2>&1
+		if [ "$(grep -c -e 'Found 0 elements' -e '^\[\]$' "$T/dump")" -eq 2 ]; then
+			pass "$TAG attached: closed sockets left the map"
+		else
+			fail "$TAG attached: closed sockets left the map" "$(sm_short "$T/dump")"
+		fi
 	fi
 
 	# detach in the middle of a transfer: it completes intact
