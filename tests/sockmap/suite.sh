@@ -74,6 +74,7 @@ sockmap_suite() {
 	# --- run: a cgroup of its own, attached ------------------------------
 	sm_run "$TAG run: bulk $bulk bytes each way, intact" bulk -b "$bulk"
 	sm_run "$TAG run: bulk with 4 KiB writes, intact" bulk -b "$cbytes" -w 4096
+	sm_run "$TAG run: bulk with 8 MiB writes (over the socket buffer), intact" bulk -b "$bulk" -w 8388608
 	sm_run "$TAG run: $hc half-close exchanges, zero loss" halfclose -n "$hc"
 	sm_run "$TAG run: $conns concurrent connections, intact" bulk -c "$conns" -b "$cbytes"
 	sm_run "$TAG run: IPv6 ::1 bulk, intact" -6 bulk -b "$cbytes"
