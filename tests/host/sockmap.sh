@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2015 # "test && pass || fail": pass() cannot fail
 #
 # Host tier for ebpf-sockmap(8), as root on the build machine: usage errors
 # (exit 2, the bad value named, no state changed), help, runs without root,
@@ -11,6 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 . "$repo/tests/lib/result.sh"
 . "$repo/tests/sockmap/suite.sh"
+# shellcheck disable=SC2034 # TAG: used by tests/sockmap/suite.sh
 SM=${EBPF_SOCKMAP:-$repo/build/bin/ebpf-sockmap}
 ECHO=${EKF_SOCKMAP_ECHO:-$repo/build/tests/bin/ekf-sockmap-echo}
 TAG=ebpf-sockmap

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2015 # "test && pass || fail": pass() cannot fail
 # shellcheck shell=sh
 #
 # The ebpf-sockmap correctness suite, shared by the host tier

@@ -15,6 +15,7 @@ repo=$(cd "$here/../../.." && pwd)
 . "$repo/tests/sockmap/suite.sh"
 PATH=$repo/build/bin:$repo/build/tests/bin:$PATH
 SM=$repo/build/bin/ebpf-sockmap
+# shellcheck disable=SC2034 # used by tests/sockmap/suite.sh
 ECHO=$repo/build/tests/bin/ekf-sockmap-echo
 TAG="ebpf-sockmap $(uname -r | cut -d- -f1):"
 T=$(mktemp -d 2>/dev/null || { mkdir -p /tmp/esm.$$ && echo /tmp/esm.$$; })
