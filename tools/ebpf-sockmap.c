@@ -778,7 +778,7 @@ static void forward_signal(int sig)
 static int cmd_run(char **argv, const struct ports *p, bool show_stats)
 {
 	char self[PATH_MAX], cg[PATH_MAX], dir[PATH_MAX];
-	struct sigaction sa = {}, old_int, old_quit, old_term, old_hup;
+	struct sigaction sa = {}, old_int, old_quit, old_term, old_hup, old_pipe;
 	int lock, status = 0, err, moved, ret, ready[2];
 	__u64 v[ESM_COUNTER_NR];
 	uint64_t cgid;
@@ -830,6 +830,7 @@ static int cmd_run(char **argv, const struct ports *p, bool show_stats)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGINT, &sa, &old_int);	/* the terminal sends them to CMD too */
 	sigaction(SIGQUIT, &sa, &old_quit);
+	sigaction(SIGPIPE, &sa, &old_pipe);	/* a closed stderr must not stop the cleanup */
 	sa.sa_handler = forward_signal;
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
@@ -845,6 +846,7 @@ static int cmd_run(char **argv, const struct ports *p, bool show_stats)
 		sigaction(SIGQUIT, &old_quit, NULL);
 		sigaction(SIGTERM, &old_term, NULL);
 		sigaction(SIGHUP, &old_hup, NULL);
+		sigaction(SIGPIPE, &old_pipe, NULL);
 		close(ready[0]);
 		err = ekf_cgroup_enter(cg, 0);
 		if (err) {

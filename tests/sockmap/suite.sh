@@ -104,6 +104,8 @@ sockmap_suite() {
 	rc=$?
 	[ "$rc" -eq 127 ] && grep -q "nonexistent" "$T/err" && pass "$TAG run: missing command exits 127" ||
 		fail "$TAG run: missing command exits 127" "exit $rc: $(sm_short "$T/err")"
+	# stderr closed under it (| head): it still cleans up
+	"$SM" run --stats -- sh -c 'sleep 0.3' 2>&1 | true
 	now=$(ls -d "$cgroot${cgself%/}"/ebpf-sockmap-* 2>/dev/null | wc -l)
 	[ "$now" -eq "$leftover" ] && pass "$TAG run: removes its cgroups" ||
 		fail "$TAG run: removes its cgroups" "$(ls -d "$cgroot${cgself%/}"/ebpf-sockmap-*)"
