@@ -270,6 +270,36 @@ static __always_inline bool psock_ingress_empty(unsigned long psock)
 }
 
 /*
+ * True if the psock's ingress queue holds ESM_QUEUE_MAX bytes or more, or
+ * ESM_QUEUE_MAX_MSGS messages (or cannot be read).
+ */
+static __always_inline bool psock_queue_full(unsigned long psock)
+{
+	unsigned long head = psock + bpf_core_field_offset(struct sk_psock, ingress_msg);
+	unsigned long list_off = bpf_core_field_offset(struct sk_msg, list);
+	unsigned long size_off = bpf_core_field_offset(struct sk_msg, sg) +
+				 bpf_core_field_offset(struct sk_msg_sg, size);
+	struct list_head *pos;
+	__u32 bytes = 0, size;
+	int n;
+
+	if (bpf_probe_read_kernel(&pos, sizeof(pos), (void *)head))
+		return true;
+	for (n = 0; n < ESM_QUEUE_MAX_MSGS; n++) {
+		if ((unsigned long)pos == head)
+			return false;
+		if (bpf_probe_read_kernel(&size, sizeof(size),
+					  (void *)((unsigned long)pos - list_off + size_off)) ||
+		    bpf_probe_read_kernel(&pos, sizeof(pos), pos))
+			return true;
+		bytes += size;
+		if (bytes >= ESM_QUEUE_MAX)
+			return true;
+	}
+	return true;
+}
+
+/*
  * The peer of the socket with key k holds more references on its psock
  * than its map links: one of its threads is inside sendmsg (or recvmsg).
  * Unknown counts as busy.
@@ -471,6 +501,15 @@ int esm_redirect(struct sk_msg_md *msg)
 		why = ESM_FALLBACK_STATE;
 		goto fall_back;
 	}
+	/* flow control: see ESM_QUEUE_MAX */
+	if (ent->redirected_bytes - ent->checked_at >= ESM_QUEUE_CHECK_EVERY) {
+		ent->checked_at = ent->redirected_bytes;
+		if (psock_queue_full(psock_of(ent->addr))) {
+			why = ESM_FALLBACK_QUEUE_FULL;
+			goto fall_back;
+		}
+	}
+	ent->redirected_bytes += size;
 	if (bpf_msg_redirect_hash(msg, &sock_hash, &peer, BPF_F_INGRESS) == SK_PASS) {
 		count(ESM_MSGS_REDIRECTED, 1);
 		count(ESM_BYTES_REDIRECTED, size);

@@ -49,6 +49,8 @@ struct esm_sock {
 	__u64 addr;
 	__u64 redirect_ns;	/* bpf_ktime_get_ns() of the peer's last redirect */
 	__u64 redirects;
+	__u64 redirected_bytes;	/* by the peer, into this socket */
+	__u64 checked_at;	/* redirected_bytes at the last queue check */
 	__u32 leaving;		/* 1: at its FIN; the peer must not redirect to it */
 	__u32 peer_tcp_only;	/* 1: the peer's direction to it fell back (no
 				 * socket storage could be had for the mark) */
@@ -59,6 +61,18 @@ struct esm_sock {
  * a redirect into it for this long (see leave_on_fin()).
  */
 #define ESM_INFLIGHT_NS		(100ULL * 1000 * 1000)
+
+/*
+ * Flow control. A redirect into the peer's queue never blocks: the kernel
+ * queues without limit until TCP memory runs out, and then fails the
+ * sender's write with ENOMEM (bpf_tcp_ingress(): sk_wmem_schedule()). So
+ * every ESM_QUEUE_CHECK_EVERY bytes the sender looks at the peer's queue
+ * and, if it holds ESM_QUEUE_MAX bytes or ESM_QUEUE_MAX_MSGS messages,
+ * falls back to the normal stack, which has flow control.
+ */
+#define ESM_QUEUE_CHECK_EVERY	(256U * 1024)
+#define ESM_QUEUE_MAX		(4U * 1024 * 1024)
+#define ESM_QUEUE_MAX_MSGS	64
 
 /* Counters: a per-CPU array, one __u64 per index, summed by `stats`. */
 enum esm_counter {
@@ -72,6 +86,7 @@ enum esm_counter {
 	ESM_FALLBACK_NO_PEER,	/* a direction fell back: peer not in the map */
 	ESM_FALLBACK_STATE,	/*   sender not ESTABLISHED (half-close, ...) */
 	ESM_FALLBACK_DRAINING,	/*   the tool was detached */
+	ESM_FALLBACK_QUEUE_FULL,/*   the peer's queue was full (slow reader) */
 	ESM_STORAGE_FAILED,	/* a fallback could not be made sticky (ENOMEM) */
 	ESM_FIN_LEFT,		/* left the map at its own FIN (nothing queued) */
 	ESM_FIN_KEPT,		/* stayed at its own FIN: bytes queued or busy */

@@ -10,6 +10,7 @@
  *   struct sk_psock.ingress_msg       include/linux/skmsg.h (same commit)
  *   struct sk_psock.refcnt            refcount_t since 5.x
  *   struct sk_psock.link              the maps it is in (sk_psock_link)
+ *   struct sk_msg.list, .sg.size      a message queued on ingress_msg
  */
 #ifndef EBPF_SOCKMAP_CORE_H
 #define EBPF_SOCKMAP_CORE_H
@@ -26,6 +27,15 @@ typedef struct {
 typedef struct refcount_struct {
 	atomic_t refs;
 } refcount_t;
+
+struct sk_msg_sg {
+	__u32 size;
+} __attribute__((preserve_access_index));
+
+struct sk_msg {
+	struct sk_msg_sg sg;
+	struct list_head list;
+} __attribute__((preserve_access_index));
 
 struct sock {
 	void *sk_user_data;

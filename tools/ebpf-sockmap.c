@@ -473,6 +473,7 @@ static const char *const counter_names[ESM_COUNTER_NR] = {
 	[ESM_FALLBACK_NO_PEER]	= "fallback_no_peer",
 	[ESM_FALLBACK_STATE]	= "fallback_state",
 	[ESM_FALLBACK_DRAINING]	= "fallback_detached",
+	[ESM_FALLBACK_QUEUE_FULL] = "fallback_queue_full",
 	[ESM_STORAGE_FAILED]	= "storage_failed",
 	[ESM_FIN_LEFT]		= "fin_left_map",
 	[ESM_FIN_KEPT]		= "fin_kept_in_map",
@@ -519,9 +520,10 @@ static void print_counters(FILE *f, const __u64 v[ESM_COUNTER_NR], const char *i
 		(unsigned long long)v[ESM_MSGS_REDIRECTED], (unsigned long long)v[ESM_BYTES_REDIRECTED]);
 	fprintf(f, "%snormal:     %llu messages, %llu bytes\n", indent,
 		(unsigned long long)v[ESM_MSGS_PASSED], (unsigned long long)v[ESM_BYTES_PASSED]);
-	fprintf(f, "%sfallbacks:  %llu peer not in the map, %llu half-close/close, %llu detached\n",
-		indent, (unsigned long long)v[ESM_FALLBACK_NO_PEER],
-		(unsigned long long)v[ESM_FALLBACK_STATE], (unsigned long long)v[ESM_FALLBACK_DRAINING]);
+	fprintf(f, "%sfallbacks:  %llu peer not in the map, %llu half-close/close, %llu peer's queue "
+		"full, %llu detached\n", indent, (unsigned long long)v[ESM_FALLBACK_NO_PEER],
+		(unsigned long long)v[ESM_FALLBACK_STATE], (unsigned long long)v[ESM_FALLBACK_QUEUE_FULL],
+		(unsigned long long)v[ESM_FALLBACK_DRAINING]);
 	fprintf(f, "%sat FIN:     %llu left the map, %llu stayed (%llu: a redirect to it "
 		"may be under way; others: bytes queued or in use)\n", indent,
 		(unsigned long long)v[ESM_FIN_LEFT], (unsigned long long)v[ESM_FIN_KEPT],

@@ -3,9 +3,9 @@
 #
 # ebpf-sockmap(8) inside a test VM (busybox ash): the correctness suite of
 # tests/sockmap/suite.sh on this kernel, with smaller transfers than the
-# host tier (TCG runs ~10x slower): 16 MiB each way, 100 half-close
-# exchanges, 64 connections of 256 KiB each way, detach in the middle of
-# 4 x 16 MiB.
+# host tier (TCG runs ~10x slower): 64 MiB each way, 100 half-close
+# exchanges, 64 connections of 1 MiB each way, detach in the middle of
+# 4 x 64 MiB.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
@@ -27,5 +27,5 @@ if ! "$SM" run -- true 2>"$T/err"; then
 	exit 1
 fi
 pass "$TAG loads and attaches"
-sockmap_suite 16777216 100 64 262144
+sockmap_suite 67108864 100 64 1048576
 tests_done
