@@ -270,10 +270,10 @@ static __always_inline bool psock_ingress_empty(unsigned long psock)
 }
 
 /*
- * True if the psock's ingress queue holds ESM_QUEUE_MAX bytes or more, or
- * ESM_QUEUE_MAX_MSGS messages (or cannot be read).
+ * True if the psock's ingress queue holds max bytes or more, or max_msgs
+ * messages (or cannot be read).
  */
-static __always_inline bool psock_queue_full(unsigned long psock)
+static __always_inline bool psock_queue_full(unsigned long psock, __u32 max, __u32 max_msgs)
 {
 	unsigned long head = psock + bpf_core_field_offset(struct sk_psock, ingress_msg);
 	unsigned long list_off = bpf_core_field_offset(struct sk_msg, list);
@@ -288,12 +288,14 @@ static __always_inline bool psock_queue_full(unsigned long psock)
 	for (n = 0; n < ESM_QUEUE_MAX_MSGS; n++) {
 		if ((unsigned long)pos == head)
 			return false;
+		if (n >= max_msgs)
+			return true;
 		if (bpf_probe_read_kernel(&size, sizeof(size),
 					  (void *)((unsigned long)pos - list_off + size_off)) ||
 		    bpf_probe_read_kernel(&pos, sizeof(pos), pos))
 			return true;
 		bytes += size;
-		if (bytes >= ESM_QUEUE_MAX)
+		if (bytes >= max)
 			return true;
 	}
 	return true;
@@ -504,7 +506,7 @@ int esm_redirect(struct sk_msg_md *msg)
 	/* flow control: see ESM_QUEUE_MAX */
 	if (ent->redirected_bytes - ent->checked_at >= ESM_QUEUE_CHECK_EVERY) {
 		ent->checked_at = ent->redirected_bytes;
-		if (psock_queue_full(psock_of(ent->addr))) {
+		if (psock_queue_full(psock_of(ent->addr), cfg->queue_max, cfg->queue_max_msgs)) {
 			why = ESM_FALLBACK_QUEUE_FULL;
 			goto fall_back;
 		}

@@ -29,6 +29,8 @@ struct esm_key {
 struct esm_config {
 	__u32 ports_only;	/* 1: only ports marked in the "ports" array */
 	__u32 draining;		/* 1: detached, every message takes the normal stack */
+	__u32 queue_max;	/* flow control: bytes (see ESM_QUEUE_MAX) */
+	__u32 queue_max_msgs;	/* ... and messages, at most ESM_QUEUE_MAX_MSGS */
 };
 
 /*
@@ -67,12 +69,17 @@ struct esm_sock {
  * queues without limit until TCP memory runs out, and then fails the
  * sender's write with ENOMEM (bpf_tcp_ingress(): sk_wmem_schedule()). So
  * every ESM_QUEUE_CHECK_EVERY bytes the sender looks at the peer's queue
- * and, if it holds ESM_QUEUE_MAX bytes or ESM_QUEUE_MAX_MSGS messages,
- * falls back to the normal stack, which has flow control.
+ * and, if it holds config.queue_max bytes or config.queue_max_msgs
+ * messages, falls back to the normal stack, which has flow control.
+ * `attach` sets queue_max to what one TCP socket may buffer (tcp_rmem
+ * max), at most a 16th of the TCP memory the kernel allows before it
+ * applies pressure (tcp_mem[0]), between ESM_QUEUE_MIN and ESM_QUEUE_MAX;
+ * queue_max_msgs to queue_max / 16 KiB, between 16 and ESM_QUEUE_MAX_MSGS.
  */
 #define ESM_QUEUE_CHECK_EVERY	(256U * 1024)
-#define ESM_QUEUE_MAX		(4U * 1024 * 1024)
-#define ESM_QUEUE_MAX_MSGS	64
+#define ESM_QUEUE_MIN		(1U * 1024 * 1024)
+#define ESM_QUEUE_MAX		(64U * 1024 * 1024)
+#define ESM_QUEUE_MAX_MSGS	1024
 
 /* Counters: a per-CPU array, one __u64 per index, summed by `stats`. */
 enum esm_counter {

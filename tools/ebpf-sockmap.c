@@ -355,6 +355,50 @@ static const char *load_cause(int err)
 	return w ? w : strerror(err < 0 ? -err : err);
 }
 
+/* The n-th number (0-based) of a /proc/sys file, or 0. */
+static unsigned long long sysctl_nth(const char *path, int n)
+{
+	unsigned long long v = 0;
+	FILE *f = fopen(path, "re");
+	int i;
+
+	if (!f)
+		return 0;
+	for (i = 0; i <= n; i++)
+		if (fscanf(f, "%llu", &v) != 1) {
+			v = 0;
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+/*
+ * Flow control limits (see ESM_QUEUE_MAX): what one TCP socket may buffer
+ * (tcp_rmem max), at most a 16th of the TCP memory the kernel allows
+ * before it applies pressure (tcp_mem[0], pages).
+ */
+static void queue_limits(struct esm_config *cfg)
+{
+	unsigned long long rmem = sysctl_nth("/proc/sys/net/ipv4/tcp_rmem", 2);
+	unsigned long long low = sysctl_nth("/proc/sys/net/ipv4/tcp_mem", 0);
+	unsigned long long bytes = rmem ? rmem : ESM_QUEUE_MAX;
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (low && page > 0 && low * (unsigned long long)page / 16 < bytes)
+		bytes = low * (unsigned long long)page / 16;
+	if (bytes > ESM_QUEUE_MAX)
+		bytes = ESM_QUEUE_MAX;
+	if (bytes < ESM_QUEUE_MIN)
+		bytes = ESM_QUEUE_MIN;
+	cfg->queue_max = (__u32)bytes;
+	cfg->queue_max_msgs = cfg->queue_max / (16 * 1024);
+	if (cfg->queue_max_msgs < 16)
+		cfg->queue_max_msgs = 16;
+	if (cfg->queue_max_msgs > ESM_QUEUE_MAX_MSGS)
+		cfg->queue_max_msgs = ESM_QUEUE_MAX_MSGS;
+}
+
 static int attach_instance(const char *cgroup, uint64_t cgid, const struct ports *p)
 {
 	struct ebpf_sockmap *skel = NULL;
@@ -378,6 +422,7 @@ static int attach_instance(const char *cgroup, uint64_t cgid, const struct ports
 		return -1;
 	}
 
+	queue_limits(&cfg);
 	ekf_log_clear();
 	skel = ebpf_sockmap__open();
 	if (!skel) {

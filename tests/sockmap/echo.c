@@ -634,25 +634,36 @@ static int mode_rr(void)
 }
 
 static size_t opt_read = 65536;	/* stream: the receiver's read size */
+static uint64_t sink_bytes;
+static double sink_end;
+static pthread_mutex_t sink_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t sink_done = PTHREAD_COND_INITIALIZER;
 
+/* Reads to EOF, counting; the rate is what arrived, not what was written. */
 static void *sink_conn(void *arg)
 {
 	int fd = (int)(intptr_t)arg;
 	unsigned char *buf = malloc(opt_read);
+	uint64_t got = 0;
+	ssize_t n;
 
 	if (!buf)
 		die("out of memory");
-	while (read(fd, buf, opt_read) > 0)
-		;
+	while ((n = read(fd, buf, opt_read)) > 0)
+		got += n;
 	free(buf);
 	close(fd);
+	pthread_mutex_lock(&sink_lock);
+	sink_bytes = got;
+	sink_end = now();
+	pthread_cond_signal(&sink_done);
+	pthread_mutex_unlock(&sink_lock);
 	return NULL;
 }
 
 static int mode_stream(void)
 {
 	unsigned char *buf = calloc(1, opt_write);
-	uint64_t sent = 0;
 	double t0, dt;
 	int fd;
 
@@ -662,15 +673,18 @@ static int mode_stream(void)
 	fd = connect_srv();
 	t0 = now();
 	do {
-		for (int k = 0; k < 64; k++) {
+		for (int k = 0; k < 64; k++)
 			if (write_all(fd, buf, opt_write))
 				die("stream: %s", strerror(errno));
-			sent += opt_write;
-		}
 		dt = now() - t0;
 	} while (dt < opt_seconds);
+	shutdown(fd, SHUT_WR);
+	pthread_mutex_lock(&sink_lock);
+	while (sink_end == 0)
+		pthread_cond_wait(&sink_done, &sink_lock);
+	pthread_mutex_unlock(&sink_lock);
 	close(fd);
-	printf("stream_gbit_s %.3f\n", sent * 8 / dt / 1e9);
+	printf("stream_gbit_s %.3f\n", sink_bytes * 8 / (sink_end - t0) / 1e9);
 	return 0;
 }
 
