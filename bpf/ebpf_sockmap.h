@@ -62,7 +62,7 @@ struct esm_sock {
  * A socket gives up its psock at its FIN only if its peer has not started
  * a redirect into it for this long (see leave_on_fin()).
  */
-#define ESM_INFLIGHT_NS		(100ULL * 1000 * 1000)
+#define ESM_INFLIGHT_NS		(20ULL * 1000 * 1000)
 
 /*
  * Flow control. A redirect into the peer's queue never blocks: the kernel

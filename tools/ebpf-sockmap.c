@@ -455,7 +455,7 @@ static int attach_instance(const char *cgroup, uint64_t cgid, const struct ports
 		goto fail;
 	}
 	bpf_object__for_each_map(map, skel->obj) {
-		if (bpf_map__type(map) == BPF_MAP_TYPE_SK_STORAGE)
+		if (bpf_map__type(map) == BPF_MAP_TYPE_SK_STORAGE || bpf_map__is_internal(map))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, bpf_map__name(map));
 		if (bpf_map__pin(map, path)) {
