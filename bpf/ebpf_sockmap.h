@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by bpf/ebpf_sockmap.bpf.c and tools/ebpf-sockmap.c: the SOCKHASH
+ * key, the configuration entry and the counters.
+ */
+#ifndef EBPF_SOCKMAP_H
+#define EBPF_SOCKMAP_H
+
+#include <linux/types.h>
+
+/* Sockets the SOCKHASH can hold (both ends of 32768 connections). */
+#define ESM_MAX_SOCKETS		65536
+
+/*
+ * A socket's connection as seen from that socket: family (AF_INET or
+ * AF_INET6), addresses in network byte order (IPv4 in ip[0]), ports in
+ * host byte order. The peer's key is the same with local and remote
+ * swapped.
+ */
+struct esm_key {
+	__u32 family;
+	__u32 local_ip[4];
+	__u32 remote_ip[4];
+	__u32 local_port;
+	__u32 remote_port;
+};
+
+/* The single entry of the "config" array. */
+struct esm_config {
+	__u32 ports_only;	/* 1: only ports marked in the "ports" array */
+	__u32 draining;		/* 1: detached, every message takes the normal stack */
+	__u32 queue_max;	/* flow control: bytes (see ESM_QUEUE_MAX) */
+	__u32 queue_max_msgs;	/* ... and messages, at most ESM_QUEUE_MAX_MSGS */
+};
+
+/*
+ * Per-socket state (BPF_MAP_TYPE_SK_STORAGE). A connection direction that
+ * sent a message through the normal TCP stack never goes back to the
+ * redirect: those bytes may still be unread in the peer's receive queue,
+ * and the peer reads its redirect queue first.
+ */
+struct esm_sk_state {
+	__u32 tcp_only;
+};
+
+/*
+ * Value of the "sock_addr" hash, one per added socket (keyed by its own
+ * key): its kernel address, and when the peer last redirected into it.
+ */
+struct esm_sock {
+	__u64 addr;
+	__u64 redirect_ns;	/* bpf_ktime_get_ns() of the peer's last redirect */
+	__u64 redirects;
+	__u64 redirected_bytes;	/* by the peer, into this socket */
+	__u64 checked_at;	/* redirected_bytes at the last queue check */
+	__u32 leaving;		/* 1: at its FIN; the peer must not redirect to it */
+	__u32 peer_tcp_only;	/* 1: the peer's direction to it fell back (no
+				 * socket storage could be had for the mark) */
+};
+
+/*
+ * A socket gives up its psock at its FIN only if its peer has not started
+ * a redirect into it for this long (see leave_on_fin()).
+ */
+#define ESM_INFLIGHT_NS		(20ULL * 1000 * 1000)
+
+/*
+ * Flow control. A redirect into the peer's queue never blocks: the kernel
+ * queues without limit until TCP memory runs out, and then fails the
+ * sender's write with ENOMEM (bpf_tcp_ingress(): sk_wmem_schedule()). So
+ * every ESM_QUEUE_CHECK_EVERY bytes the sender looks at the peer's queue
+ * and, if it holds config.queue_max bytes or config.queue_max_msgs
+ * messages, falls back to the normal stack, which has flow control.
+ * `attach` sets queue_max to what one TCP socket may buffer (tcp_rmem
+ * max), at most a 16th of the TCP memory the kernel allows before it
+ * applies pressure (tcp_mem[0]), between ESM_QUEUE_MIN and ESM_QUEUE_MAX;
+ * queue_max_msgs to queue_max / 16 KiB, between 16 and ESM_QUEUE_MAX_MSGS.
+ */
+#define ESM_QUEUE_CHECK_EVERY	(256U * 1024)
+#define ESM_QUEUE_MIN		(1U * 1024 * 1024)
+#define ESM_QUEUE_MAX		(64U * 1024 * 1024)
+#define ESM_QUEUE_MAX_MSGS	1024
+
+/* Counters: a per-CPU array, one __u64 per index, summed by `stats`. */
+enum esm_counter {
+	ESM_SOCKETS_ADDED,	/* sockets put into the SOCKHASH */
+	ESM_SOCKETS_CLOSED,	/* of those, reached TCP_CLOSE */
+	ESM_ADD_FAILED,		/* sock_hash_update failed (map full, ...) */
+	ESM_MSGS_REDIRECTED,	/* sk_msg: messages sent to the peer directly */
+	ESM_BYTES_REDIRECTED,
+	ESM_MSGS_PASSED,	/* sk_msg: messages that took the normal stack */
+	ESM_BYTES_PASSED,
+	ESM_FALLBACK_NO_PEER,	/* a direction fell back: peer not in the map */
+	ESM_FALLBACK_STATE,	/*   sender not ESTABLISHED (half-close, ...) */
+	ESM_FALLBACK_DRAINING,	/*   the tool was detached */
+	ESM_FALLBACK_QUEUE_FULL,/*   the peer's queue was full (slow reader) */
+	ESM_STORAGE_FAILED,	/* a fallback could not be made sticky (ENOMEM) */
+	ESM_FIN_LEFT,		/* left the map at its own FIN (nothing queued) */
+	ESM_FIN_KEPT,		/* stayed at its own FIN: bytes queued or busy */
+	ESM_FIN_KEPT_RECENT,	/*   of those: the peer redirected to it just now */
+	ESM_COUNTER_NR,
+};
+
+#endif /* EBPF_SOCKMAP_H */
