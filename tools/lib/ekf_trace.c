@@ -441,8 +441,6 @@ void ekf_trace_start(struct ekf_trace *t, int (*attach_fn)(void *skel), void *sk
 		fail(NULL, "cannot set up the ring buffer: %s", strerror(errno));
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if (t->o->json)
-		ekf_json_init(&t->json, stdout);
 	if (t->o->verbose)
 		fprintf(stderr, "%s: --match runs %s%s%s\n", t->tool, mode_text(t->mode),
 			t->why[0] ? ": " : "", t->why);
@@ -504,6 +502,7 @@ int ekf_trace_run(struct ekf_trace *t)
 		ring_buffer__consume(t->rb);
 	t->lost = lost_count(t);
 	if (t->o->json) {
+		ekf_json_init(&t->json, stdout);
 		ekf_json_object_begin(&t->json, NULL);
 		ekf_json_string(&t->json, "type", "summary");
 		ekf_json_uint(&t->json, "events", t->events);
@@ -569,6 +568,7 @@ void ekf_trace_json_begin(struct ekf_trace *t, const char *type, const struct ek
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(full, sizeof(full), "%s.%06uZ", when, (unsigned int)(ns % 1000000000ull / 1000));
 	ekf_trace_comm(h, comm);
+	ekf_json_init(&t->json, stdout);	/* a new line: no comma before it */
 	ekf_json_object_begin(&t->json, NULL);
 	ekf_json_string(&t->json, "type", type);
 	ekf_json_string(&t->json, "time", full);
