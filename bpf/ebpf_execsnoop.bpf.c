@@ -47,17 +47,20 @@ struct {
 static __always_inline bool args_wanted(struct ekf_exec_scratch *s)
 {
 	struct ekf_exec_event *e = &s->e;
-	__u32 i, start = e->filename_len, len = e->args_len, argc = e->argc;
+	__u32 i, start = e->filename_len, argc = e->argc;
 
 	if (!match_glob_on || !have_glob)
 		return true;
 	if (start > EKF_EXEC_FILENAME_MAX)
 		return false;
-	if (len > EKF_EXEC_ARGS_SIZE)
-		len = EKF_EXEC_ARGS_SIZE;
-	s->joined[0] = '\0';
-	if (len)
-		bpf_probe_read_kernel(s->joined, len, &e->data[start]);
+	/*
+	 * The whole area (a constant size: no bounds for the 6.1 verifier to
+	 * lose): the last argument's NUL ends the string, bytes past it are
+	 * never looked at.
+	 */
+	bpf_probe_read_kernel(s->joined, sizeof(s->joined), &e->data[start]);
+	if (!argc)
+		s->joined[0] = '\0';
 	for (i = 0; i < EKF_EXEC_ARGS_MAX; i++) {
 		if (i + 1 >= argc)
 			break;

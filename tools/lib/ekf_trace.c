@@ -261,6 +261,20 @@ static void set_why(struct ekf_trace *t, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Is tok one of the comma-separated words of list ("syscall,tracing")? */
+static bool has_token(const char *list, const char *tok)
+{
+	size_t n = strlen(tok);
+	const char *p = list;
+
+	while ((p = strstr(p, tok))) {
+		if ((p == list || p[-1] == ',') && (p[n] == '\0' || p[n] == ','))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
 void ekf_trace_plan(struct ekf_trace *t)
 {
 	const char *missing = NULL;
@@ -289,11 +303,11 @@ void ekf_trace_plan(struct ekf_trace *t)
 		ekf_kmod_btf_free(btf);
 		if (missing) {
 			set_why(t, "the loaded %s module has no %s", MODULE_NAME, missing);
-		} else if (!km.have_registered || strstr(km.registered, "all")) {
+		} else if (!km.have_registered || has_token(km.registered, "all")) {
 			/* 6.2+: registered for every program type */
 			t->attempts[t->nattempts++] = EKF_MATCH_KERNEL_TP;
 			t->attempts[t->nattempts++] = EKF_MATCH_KERNEL_BTF;
-		} else if (strstr(km.registered, "tracing")) {
+		} else if (has_token(km.registered, "tracing")) {
 			/* 6.1: TRACING yes, TRACEPOINT no: tp_btf/sys_enter is a TRACING program */
 			t->attempts[t->nattempts++] = EKF_MATCH_KERNEL_BTF;
 		} else {
@@ -304,11 +318,21 @@ void ekf_trace_plan(struct ekf_trace *t)
 	t->attempts[t->nattempts++] = EKF_MATCH_USER;
 }
 
+static bool force_tp_btf(void)
+{
+	const char *force = getenv("EKF_TRACE_ATTACH");
+
+	return force && !strcmp(force, "tp_btf");
+}
+
 bool ekf_trace_next_mode(struct ekf_trace *t)
 {
 	if (t->attempt >= t->nattempts)
 		return false;
 	t->mode = t->attempts[t->attempt++];
+	/* EKF_TRACE_ATTACH=tp_btf (tests): the kfuncs from tp_btf too */
+	if (t->mode == EKF_MATCH_KERNEL_TP && force_tp_btf())
+		t->mode = EKF_MATCH_KERNEL_BTF;
 	return true;
 }
 
@@ -335,8 +359,7 @@ int ekf_trace_prepare(struct ekf_trace *t, struct bpf_object *obj)
 {
 	struct bpf_program *prog;
 	struct bpf_map *rb;
-	const char *force = getenv("EKF_TRACE_ATTACH");
-	bool btf_mode = t->mode == EKF_MATCH_KERNEL_BTF || (force && !strcmp(force, "tp_btf"));
+	bool btf_mode = t->mode == EKF_MATCH_KERNEL_BTF || force_tp_btf();
 	char path[PATH_MAX];
 	const char *sec, *ev;
 	int n = 0;
@@ -390,7 +413,11 @@ bool ekf_trace_load_failed(struct ekf_trace *t, int err)
 		snprintf(reason, sizeof(reason), "%s%s%s", warn ? warn : "", warn ? ": " : "",
 			 strerror(-err));
 	if (kernel && t->attempt < t->nattempts) {
-		set_why(t, "matching %s failed to load: %s", mode_text(t->mode), reason);
+		size_t n = strlen(t->why);
+
+		/* keep every reason: "A failed to load: X; B failed to load: Y" */
+		snprintf(t->why + n, sizeof(t->why) - n, "%smatching %s failed to load: %s",
+			 n ? "; " : "", mode_text(t->mode), reason);
 		return true;
 	}
 	fail("run with -v for libbpf's and the verifier's output",
@@ -441,9 +468,11 @@ void ekf_trace_start(struct ekf_trace *t, int (*attach_fn)(void *skel), void *sk
 		fail(NULL, "cannot set up the ring buffer: %s", strerror(errno));
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if (t->o->verbose)
-		fprintf(stderr, "%s: --match runs %s%s%s\n", t->tool, mode_text(t->mode),
-			t->why[0] ? ": " : "", t->why);
+	if (t->o->verbose) {
+		fprintf(stderr, "%s: --match runs %s\n", t->tool, mode_text(t->mode));
+		if (t->why[0])
+			fprintf(stderr, "%s: because %s\n", t->tool, t->why);
+	}
 }
 
 static uint64_t lost_count(struct ekf_trace *t)
