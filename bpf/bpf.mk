@@ -31,6 +31,9 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) bpf/bpf.mk
 	$(Q)$(LLVM_STRIP) -g $@.tmp
 	$(Q)mv $@.tmp $@
 
+# NAME_plain.bpf.c (the tracing tools' object without kfuncs) includes NAME.bpf.c
+$(BUILD)/bpf/%_plain.bpf.o: bpf/%.bpf.c
+
 # Skeleton names are C identifiers: ebpf_kfunc_probe.bpf.o -> ebpf_kfunc_probe
 $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(call msg,GEN-SKEL,$@)

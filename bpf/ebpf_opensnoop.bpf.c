@@ -68,6 +68,7 @@ int tp_exit_openat2(struct ekf_sys_exit_ctx *ctx)
 	return ekf_path_exit(ctx->ret);
 }
 
+#ifndef EKF_TRACE_PLAIN
 SEC("tp_btf/sys_enter")
 int BPF_PROG(btf_sys_enter, struct pt_regs___ekf *regs, long nr)
 {
@@ -93,5 +94,7 @@ int BPF_PROG(btf_sys_exit, struct pt_regs___ekf *regs, long ret)
 		return ekf_path_exit(ret);
 	return 0;
 }
+
+#endif /* EKF_TRACE_PLAIN */
 
 char LICENSE[] SEC("license") = "GPL";

@@ -13,6 +13,12 @@
  *       It fires for every syscall: the programs test the number first.
  *
  * Include it from exactly one .bpf.c (it defines maps and globals).
+ *
+ * EKF_TRACE_PLAIN builds the same programs without the kfunc externs and
+ * without the tp_btf programs (bpf/NAME_plain.bpf.c): an object with no CO-RE
+ * relocation and no ksym, which libbpf loads without reading the kernel's
+ * BTF (5+ MB parsed, most of a tool's start-up time and peak memory).
+ * The tools load it whenever nothing is matched in the kernel.
  */
 #ifndef EKF_TRACE_BPF_H
 #define EKF_TRACE_BPF_H
@@ -25,8 +31,12 @@
 #include <bpf/bpf_core_read.h>
 
 #include "ekf_vmlinux.h"	/* bpf/arch/ARCH: struct pt_regs___ekf */
-#include "ekf_kfuncs.bpf.h"
 #include "ebpf_trace.h"
+#ifndef EKF_TRACE_PLAIN
+#include "ekf_kfuncs.bpf.h"
+#else
+#include "../kmod/lib/ekf_limits.h"
+#endif
 
 /*
  * struct task_struct (include/linux/sched.h): real_parent and tgid have
@@ -82,14 +92,13 @@ const volatile __u32 match_contains_on;
 char match_pattern[EKF_MAX_PATTERN + 1];
 char match_needle[EKF_MAX_PATTERN + 1];
 
-/* Batched wake-ups: at most one forced wake-up per interval, or when full. */
+/* Batched wake-ups: at most one forced wake-up per interval. */
 const volatile __u64 wakeup_interval_ns = 10000000;
-const volatile __u64 wakeup_bytes = 256 * 1024;
 __u64 last_wakeup_ns;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4 * 1024 * 1024);	/* --buffer-size sets it */
+	__uint(max_entries, 2 * 1024 * 1024);	/* --buffer-size sets it */
 } events SEC(".maps");
 
 /* Events that could not be delivered (ring full, pending map full). */
@@ -121,17 +130,19 @@ static __always_inline void ekf_count_lost(void)
 
 /*
  * The consumer sleeps in epoll and polls on a timeout anyway: wake it for
- * the first event after a quiet interval (low latency when idle) and when
- * the ring fills up, not for every event (the wake-up is most of the cost
- * of a busy tracer). Racy across CPUs on purpose: an extra or a missed
- * wake-up is harmless.
+ * the first event after a quiet interval (low latency when idle), then at
+ * most once an interval, not for every event (the wake-up is most of the
+ * cost of a busy tracer). No look at the ring's fill level: that reads the
+ * consumer's position, a cache line the consumer writes after every
+ * record; at one wake-up every 10 ms a 2 MiB ring would need 2 million
+ * events a second to fill in between. Racy across CPUs on purpose: an
+ * extra or a missed wake-up is harmless.
  */
 static __always_inline __u64 ekf_wakeup_flags(void)
 {
 	__u64 now = bpf_ktime_get_ns();
 
-	if (now - last_wakeup_ns >= wakeup_interval_ns ||
-	    bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes) {
+	if (now - last_wakeup_ns >= wakeup_interval_ns) {
 		last_wakeup_ns = now;
 		return BPF_RB_FORCE_WAKEUP;
 	}
@@ -203,18 +214,26 @@ static __always_inline void ekf_fill_hdr(struct ekf_trace_hdr *h, __u32 sys, lon
  */
 static __always_inline bool ekf_glob_wanted(const char *str, __u32 size)
 {
+#ifndef EKF_TRACE_PLAIN
 	if (!match_glob_on || !have_glob)
 		return true;
 	return ekf_glob(match_pattern, sizeof(match_pattern), str, size,
 			match_glob_flags) == 1;
+#else
+	return true;
+#endif
 }
 
 /* --contains: as ekf_glob_wanted(), through ekf_strstr. */
 static __always_inline bool ekf_contains_wanted(const char *str, __u32 size)
 {
+#ifndef EKF_TRACE_PLAIN
 	if (!match_contains_on || !have_strstr)
 		return true;
 	return ekf_strstr(str, size, match_needle, sizeof(match_needle)) >= 0;
+#else
+	return true;
+#endif
 }
 
 #endif /* EKF_TRACE_BPF_H */

@@ -94,19 +94,19 @@ static int on_event(struct ekf_trace *t, const void *data, size_t size)
 	t->events++;
 	if (t->o->json) {
 		ekf_trace_json_begin(t, "exec", &e->hdr);
-		ekf_json_uint(&t->json, "ppid", e->ppid);
-		ekf_json_bytes(&t->json, "filename", fname, flen ? strnlen(fname, flen) : 0);
-		ekf_json_array_begin(&t->json, "args");
+		ekf_jl_uint(&t->line, "ppid", e->ppid);
+		ekf_jl_bytes(&t->line, "filename", fname, flen ? strnlen(fname, flen) : 0);
+		ekf_jl_array_begin(&t->line, "args");
 		for (i = 0, a = args; i < e->argc && a < args + alen; i++) {
 			size_t n = strnlen(a, args + alen - a);
 
-			ekf_json_bytes(&t->json, NULL, a, n);
+			ekf_jl_bytes(&t->line, NULL, a, n);
 			a += n + 1;
 		}
-		ekf_json_array_end(&t->json);
-		ekf_json_bool(&t->json, "args_truncated", cut);
-		ekf_json_bool(&t->json, "filename_truncated", e->flags & EKF_EXEC_FILENAME_CUT);
-		ekf_json_object_end(&t->json);
+		ekf_jl_array_end(&t->line);
+		ekf_jl_bool(&t->line, "args_truncated", cut);
+		ekf_jl_bool(&t->line, "filename_truncated", e->flags & EKF_EXEC_FILENAME_CUT);
+		ekf_trace_json_end(t);
 		return 0;
 	}
 	ekf_trace_comm(&e->hdr, comm);

@@ -20,6 +20,7 @@
 #include "lib/ekf_cli.h"
 #include "lib/ekf_trace.h"
 #include "ebpf_opensnoop.skel.h"
+#include "ebpf_opensnoop_plain.skel.h"
 
 static const char usage[] =
 "Usage: ebpf-opensnoop [OPTIONS]\n"
@@ -65,13 +66,13 @@ static int on_event(struct ekf_trace *t, const void *data, size_t size)
 	if (t->o->json) {
 		ekf_trace_json_begin(t, "open", &e->hdr);
 		if (e->hdr.ret >= 0)
-			ekf_json_int(&t->json, "fd", e->hdr.ret);
+			ekf_jl_int(&t->line, "fd", e->hdr.ret);
 		else
-			ekf_json_null(&t->json, "fd");
-		ekf_json_uint(&t->json, "flags", e->flags);
-		ekf_json_uint(&t->json, "mode", e->mode);
-		ekf_json_bytes(&t->json, "path", path, plen ? strnlen(path, plen) : 0);
-		ekf_json_object_end(&t->json);
+			ekf_jl_null(&t->line, "fd");
+		ekf_jl_uint(&t->line, "flags", e->flags);
+		ekf_jl_uint(&t->line, "mode", e->mode);
+		ekf_jl_bytes(&t->line, "path", path, plen ? strnlen(path, plen) : 0);
+		ekf_trace_json_end(t);
 		return 0;
 	}
 	ekf_trace_comm(&e->hdr, comm);
@@ -86,15 +87,70 @@ static int on_event(struct ekf_trace *t, const void *data, size_t size)
 	return 0;
 }
 
-static int attach(void *skel)
-{
-	return ebpf_opensnoop__attach(skel);
+/*
+ * Two objects: the full one (kfuncs, tp_btf programs) when the match runs
+ * in the kernel, the plain one otherwise (no kernel BTF to read: faster
+ * start, less memory). Both have the same maps, globals and programs.
+ */
+struct loaded {
+	void *skel;
+	int (*attach)(void *skel);
+	void (*destroy)(void *skel);
+};
+
+/* The syscall numbers for the tp_btf programs; -1: not on this architecture */
+#ifdef __NR_open
+#define NR_OPEN __NR_open
+#else
+#define NR_OPEN (-1)
+#endif
+#define NR_OPENAT __NR_openat
+#ifdef __NR_openat2
+#define NR_OPENAT2 __NR_openat2
+#else
+#define NR_OPENAT2 (-1)
+#endif
+
+#define SET_SYSCALL_NRS(skel)	\
+do {				\
+	(skel)->rodata->nr_open = NR_OPEN;	\
+	(skel)->rodata->nr_openat = NR_OPENAT;	\
+	(skel)->rodata->nr_openat2 = NR_OPENAT2;	\
+} while (0)
+
+#define DEFINE_LOADER(T)							\
+static int attach_##T(void *skel) { return T##__attach(skel); }		\
+static void destroy_##T(void *skel) { T##__destroy(skel); }			\
+static int load_##T(struct loaded *l)						\
+{										\
+	struct T *skel = T##__open();						\
+	int err;								\
+										\
+	if (!skel) {								\
+		ekf_err("cannot open the BPF object: %s", strerror(errno));	\
+		exit(EKF_EXIT_FAIL);						\
+	}									\
+	EKF_TRACE_SET_GLOBALS(&trace, skel);					\
+	SET_SYSCALL_NRS(skel);							\
+	ekf_trace_prepare(&trace, skel->obj);					\
+	err = T##__load(skel);							\
+	if (err) {								\
+		T##__destroy(skel);						\
+		return err;							\
+	}									\
+	l->skel = skel;								\
+	l->attach = attach_##T;							\
+	l->destroy = destroy_##T;						\
+	return 0;								\
 }
+
+DEFINE_LOADER(ebpf_opensnoop)
+DEFINE_LOADER(ebpf_opensnoop_plain)
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = { EKF_TRACE_LONGOPTS, { 0 } };
-	struct ebpf_opensnoop *skel;
+	struct loaded l = {};
 	int c, err, rc;
 
 	ekf_prog_name = "ebpf-opensnoop";
@@ -115,33 +171,18 @@ int main(int argc, char **argv)
 			ekf_err("no way left to load the BPF programs");
 			return EKF_EXIT_FAIL;
 		}
-		skel = ebpf_opensnoop__open();
-		if (!skel) {
-			ekf_err("cannot open the BPF object: %s", strerror(errno));
-			return EKF_EXIT_FAIL;
-		}
-		EKF_TRACE_SET_GLOBALS(&trace, skel);
-#ifdef __NR_open
-		skel->rodata->nr_open = __NR_open;
-#endif
-		skel->rodata->nr_openat = __NR_openat;
-#ifdef __NR_openat2
-		skel->rodata->nr_openat2 = __NR_openat2;
-#endif
-		ekf_trace_prepare(&trace, skel->obj);
-		err = ebpf_opensnoop__load(skel);
+		err = ekf_trace_plain(&trace) ? load_ebpf_opensnoop_plain(&l) : load_ebpf_opensnoop(&l);
 		if (!err)
 			break;
 		ekf_trace_load_failed(&trace, err);
-		ebpf_opensnoop__destroy(skel);
 	}
-	ekf_trace_start(&trace, attach, skel);
+	ekf_trace_start(&trace, l.attach, l.skel);
 	if (!opts.json) {
 		if (opts.timestamp)
 			printf("%-8s ", "TIME");
 		printf("%-7s %-16s %4s %-7s %8s %s\n", "PID", "COMM", "FD", "ERR", "FLAGS", "PATH");
 	}
 	rc = ekf_trace_run(&trace);
-	ebpf_opensnoop__destroy(skel);
+	l.destroy(l.skel);
 	return rc;
 }

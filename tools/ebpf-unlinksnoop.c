@@ -21,6 +21,7 @@
 #include "lib/ekf_cli.h"
 #include "lib/ekf_trace.h"
 #include "ebpf_unlinksnoop.skel.h"
+#include "ebpf_unlinksnoop_plain.skel.h"
 
 static const char usage[] =
 "Usage: ebpf-unlinksnoop [OPTIONS]\n"
@@ -67,9 +68,9 @@ static int on_event(struct ekf_trace *t, const void *data, size_t size)
 	t->events++;
 	if (t->o->json) {
 		ekf_trace_json_begin(t, "unlink", &e->hdr);
-		ekf_json_uint(&t->json, "flags", e->flags);
-		ekf_json_bytes(&t->json, "path", path, plen ? strnlen(path, plen) : 0);
-		ekf_json_object_end(&t->json);
+		ekf_jl_uint(&t->line, "flags", e->flags);
+		ekf_jl_bytes(&t->line, "path", path, plen ? strnlen(path, plen) : 0);
+		ekf_trace_json_end(t);
 		return 0;
 	}
 	ekf_trace_comm(&e->hdr, comm);
@@ -86,10 +87,65 @@ static int on_event(struct ekf_trace *t, const void *data, size_t size)
 	return 0;
 }
 
-static int attach(void *skel)
-{
-	return ebpf_unlinksnoop__attach(skel);
+/*
+ * Two objects: the full one (kfuncs, tp_btf programs) when the match runs
+ * in the kernel, the plain one otherwise (no kernel BTF to read: faster
+ * start, less memory). Both have the same maps, globals and programs.
+ */
+struct loaded {
+	void *skel;
+	int (*attach)(void *skel);
+	void (*destroy)(void *skel);
+};
+
+/* The syscall numbers for the tp_btf programs; -1: not on this architecture */
+#ifdef __NR_unlink
+#define NR_UNLINK __NR_unlink
+#else
+#define NR_UNLINK (-1)
+#endif
+#define NR_UNLINKAT __NR_unlinkat
+#ifdef __NR_rmdir
+#define NR_RMDIR __NR_rmdir
+#else
+#define NR_RMDIR (-1)
+#endif
+
+#define SET_SYSCALL_NRS(skel)	\
+do {				\
+	(skel)->rodata->nr_unlink = NR_UNLINK;	\
+	(skel)->rodata->nr_unlinkat = NR_UNLINKAT;	\
+	(skel)->rodata->nr_rmdir = NR_RMDIR;	\
+} while (0)
+
+#define DEFINE_LOADER(T)							\
+static int attach_##T(void *skel) { return T##__attach(skel); }		\
+static void destroy_##T(void *skel) { T##__destroy(skel); }			\
+static int load_##T(struct loaded *l)						\
+{										\
+	struct T *skel = T##__open();						\
+	int err;								\
+										\
+	if (!skel) {								\
+		ekf_err("cannot open the BPF object: %s", strerror(errno));	\
+		exit(EKF_EXIT_FAIL);						\
+	}									\
+	EKF_TRACE_SET_GLOBALS(&trace, skel);					\
+	SET_SYSCALL_NRS(skel);							\
+	ekf_trace_prepare(&trace, skel->obj);					\
+	err = T##__load(skel);							\
+	if (err) {								\
+		T##__destroy(skel);						\
+		return err;							\
+	}									\
+	l->skel = skel;								\
+	l->attach = attach_##T;							\
+	l->destroy = destroy_##T;						\
+	return 0;								\
 }
+
+DEFINE_LOADER(ebpf_unlinksnoop)
+DEFINE_LOADER(ebpf_unlinksnoop_plain)
 
 int main(int argc, char **argv)
 {
@@ -98,7 +154,7 @@ int main(int argc, char **argv)
 		{ "contains", required_argument, NULL, 's' },
 		{ 0 },
 	};
-	struct ebpf_unlinksnoop *skel;
+	struct loaded l = {};
 	int c, err, rc;
 
 	ekf_prog_name = "ebpf-unlinksnoop";
@@ -125,33 +181,18 @@ int main(int argc, char **argv)
 			ekf_err("no way left to load the BPF programs");
 			return EKF_EXIT_FAIL;
 		}
-		skel = ebpf_unlinksnoop__open();
-		if (!skel) {
-			ekf_err("cannot open the BPF object: %s", strerror(errno));
-			return EKF_EXIT_FAIL;
-		}
-		EKF_TRACE_SET_GLOBALS(&trace, skel);
-#ifdef __NR_unlink
-		skel->rodata->nr_unlink = __NR_unlink;
-#endif
-		skel->rodata->nr_unlinkat = __NR_unlinkat;
-#ifdef __NR_rmdir
-		skel->rodata->nr_rmdir = __NR_rmdir;
-#endif
-		ekf_trace_prepare(&trace, skel->obj);
-		err = ebpf_unlinksnoop__load(skel);
+		err = ekf_trace_plain(&trace) ? load_ebpf_unlinksnoop_plain(&l) : load_ebpf_unlinksnoop(&l);
 		if (!err)
 			break;
 		ekf_trace_load_failed(&trace, err);
-		ebpf_unlinksnoop__destroy(skel);
 	}
-	ekf_trace_start(&trace, attach, skel);
+	ekf_trace_start(&trace, l.attach, l.skel);
 	if (!opts.json) {
 		if (opts.timestamp)
 			printf("%-8s ", "TIME");
 		printf("%-7s %-16s %-10s %4s %-7s %s\n", "PID", "COMM", "SYSCALL", "RET", "ERR", "PATH");
 	}
 	rc = ekf_trace_run(&trace);
-	ebpf_unlinksnoop__destroy(skel);
+	l.destroy(l.skel);
 	return rc;
 }

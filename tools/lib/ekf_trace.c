@@ -244,6 +244,7 @@ void ekf_trace_preflight(struct ekf_trace *t)
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	t->realtime_off_ns = (rt.tv_sec - mono.tv_sec) * 1000000000ll + (rt.tv_nsec - mono.tv_nsec);
 	t->cgroup_fd = -1;
+	t->time_sec = -1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -334,6 +335,11 @@ bool ekf_trace_next_mode(struct ekf_trace *t)
 	if (t->mode == EKF_MATCH_KERNEL_TP && force_tp_btf())
 		t->mode = EKF_MATCH_KERNEL_BTF;
 	return true;
+}
+
+bool ekf_trace_plain(const struct ekf_trace *t)
+{
+	return (t->mode == EKF_MATCH_OFF || t->mode == EKF_MATCH_USER) && !force_tp_btf();
 }
 
 static const char *mode_text(enum ekf_match_mode m)
@@ -504,6 +510,9 @@ int ekf_trace_run(struct ekf_trace *t)
 	int64_t deadline = t->o->duration > 0 ? now_ms() + (int64_t)(t->o->duration * 1000 + 0.5) : 0;
 	int err = 0, timeout;
 
+	/* a pipe or a file: large writes; flushed after every batch anyway */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 256 * 1024);
 	fprintf(stderr, "%s: attached, tracing... (Ctrl-C to stop)\n", t->tool);
 	fflush(stderr);
 	while (!stop) {
@@ -590,30 +599,47 @@ void ekf_trace_json_begin(struct ekf_trace *t, const char *type, const struct ek
 {
 	uint64_t ns = h->ts_ns + t->realtime_off_ns;
 	time_t s = (time_t)(ns / 1000000000ull);
-	char comm[EKF_TRACE_COMM_LEN + 1], when[64], full[80];
-	struct tm tm;
+	char comm[EKF_TRACE_COMM_LEN + 1], frac[16];
+	struct ekf_jline *l = &t->line;
 
-	gmtime_r(&s, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(full, sizeof(full), "%s.%06uZ", when, (unsigned int)(ns % 1000000000ull / 1000));
-	ekf_trace_comm(h, comm);
-	ekf_json_init(&t->json, stdout);	/* a new line: no comma before it */
-	ekf_json_object_begin(&t->json, NULL);
-	ekf_json_string(&t->json, "type", type);
-	ekf_json_string(&t->json, "time", full);
-	ekf_json_uint(&t->json, "pid", h->pid);
-	ekf_json_uint(&t->json, "tid", h->tid);
-	ekf_json_uint(&t->json, "uid", h->uid);
-	ekf_json_string(&t->json, "comm", comm);
-	ekf_json_string(&t->json, "syscall", ekf_trace_sys_name(h->sys));
-	ekf_json_int(&t->json, "ret", h->ret);
-	if (h->ret < 0) {
-		ekf_json_int(&t->json, "errno", -h->ret);
-		ekf_json_string(&t->json, "error", ekf_trace_errno_name(-h->ret));
-	} else {
-		ekf_json_null(&t->json, "errno");
-		ekf_json_null(&t->json, "error");
+	/* "2026-11-22T07:10:00": formatted once a second, not per event */
+	if (s != t->time_sec) {
+		struct tm tm;
+
+		gmtime_r(&s, &tm);
+		strftime(t->time_text, sizeof(t->time_text), "%Y-%m-%dT%H:%M:%S", &tm);
+		t->time_sec = s;
 	}
+	snprintf(frac, sizeof(frac), ".%06uZ", (unsigned int)(ns % 1000000000ull / 1000));
+	ekf_trace_comm(h, comm);
+	ekf_jl_begin(l);
+	ekf_jl_str(l, "type", type);
+	{
+		char when[48];
+		size_t n = strlen(t->time_text);
+
+		memcpy(when, t->time_text, n);
+		memcpy(when + n, frac, strlen(frac) + 1);
+		ekf_jl_str(l, "time", when);
+	}
+	ekf_jl_uint(l, "pid", h->pid);
+	ekf_jl_uint(l, "tid", h->tid);
+	ekf_jl_uint(l, "uid", h->uid);
+	ekf_jl_str(l, "comm", comm);
+	ekf_jl_str(l, "syscall", ekf_trace_sys_name(h->sys));
+	ekf_jl_int(l, "ret", h->ret);
+	if (h->ret < 0) {
+		ekf_jl_int(l, "errno", -h->ret);
+		ekf_jl_str(l, "error", ekf_trace_errno_name(-h->ret));
+	} else {
+		ekf_jl_null(l, "errno");
+		ekf_jl_null(l, "error");
+	}
+}
+
+void ekf_trace_json_end(struct ekf_trace *t)
+{
+	ekf_jl_end(&t->line, stdout);
 }
 
 const char *ekf_trace_sys_name(uint32_t sys)
