@@ -69,6 +69,35 @@ else
 	fail "$tool tp_btf flavour" "did not use tp_btf: $(grep -v '^libbpf' "$T/run.err" | tr '\n' ' ' | cut -c1-300)"
 fi
 
+# --- SIGTERM: a clean exit too ------------------------------------------------
+snoop_start "$tool" --json
+kill -TERM "$spid"
+wait "$spid"
+src=$?
+ran_ok "$tool: SIGTERM: exits 0 with the summary"
+
+# --- lost events: a 4 KiB ring and a burst; counted, reported, not silent ---
+if [ "$tool" = ebpf-opensnoop ] && [ -x /bin/cat ]; then
+	cp /bin/cat "$T/ekfburst"
+	for i in $(seq 1 100); do : >"$T/burst-$i"; done
+	set --
+	for r in 1 2 3 4 5 6 7 8 9 10; do
+		for i in $(seq 1 100); do set -- "$@" "$T/burst-$i"; done
+	done
+	snoop_start "$tool" --json -b 4096 --comm ekfburst --match '*/burst-*'
+	"$T/ekfburst" "$@" >/dev/null
+	snoop_stop
+	shown=$(grep -c '"type":"open"' "$T/run.out")
+	lost=$(sed -n 's/.*"type":"summary".*"lost":\([0-9]*\).*/\1/p' "$T/run.out")
+	if [ "$src" -eq 0 ] && [ "${lost:-0}" -gt 0 ] && [ $((shown + lost)) -ge 1000 ] &&
+		grep -q "[1-9][0-9]* lost (the ring buffer was full" "$T/run.err"; then
+		pass "$tool: a burst into a 4 KiB ring: lost events counted and reported ($shown shown, $lost lost)"
+	else
+		fail "$tool: a burst into a 4 KiB ring: lost events counted and reported" \
+			"exit $src, $shown shown, lost '${lost}': $(snoop_short "$T/run.err")"
+	fi
+fi
+
 # --- without root -------------------------------------------------------------
 if ! command -v setpriv >/dev/null; then
 	skip "$tool without root" "no setpriv"

@@ -129,9 +129,10 @@ bool ekf_trace_opt(struct ekf_trace_opts *o, int c, const char *arg, const char 
 		struct statfs sfs;
 		struct stat st;
 
-		if (stat(arg, &st) || !S_ISDIR(st.st_mode))
-			ekf_usage_error(NULL, "invalid --cgroup '%s': %s", arg,
-					errno && !S_ISDIR(st.st_mode) ? strerror(errno) : "not a directory");
+		if (stat(arg, &st))
+			ekf_usage_error(NULL, "invalid --cgroup '%s': %s", arg, strerror(errno));
+		if (!S_ISDIR(st.st_mode))
+			ekf_usage_error(NULL, "invalid --cgroup '%s': not a directory", arg);
 		if (statfs(arg, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC)
 			ekf_usage_error(NULL, "invalid --cgroup '%s': not a cgroup v2 directory (cgroup2 is usually at /sys/fs/cgroup)",
 					arg);
@@ -393,6 +394,9 @@ int ekf_trace_prepare(struct ekf_trace *t, struct bpf_object *obj)
 		if (on)
 			bpf_program__set_log_buf(prog, load_log, sizeof(load_log));
 	}
+	if (!btf_mode && !n)
+		fail("use a kernel with syscall tracepoints for them (CONFIG_FTRACE_SYSCALLS=y)",
+		     "none of the syscalls %s traces has a tracepoint in %s", t->tool, syscalls_dir);
 	if (btf_mode) {
 		n = 1;
 		if (t->o->verbose)
