@@ -90,6 +90,20 @@ static const char *kernel(void)
 	return u.release;
 }
 
+/* The 1-minute load average: how busy the (shared) machine was. */
+static double loadavg(void)
+{
+	double l = -1;
+	FILE *f = fopen("/proc/loadavg", "re");
+
+	if (f) {
+		if (fscanf(f, "%lf", &l) != 1)
+			l = -1;
+		fclose(f);
+	}
+	return l;
+}
+
 /*
  * One result. baseline < 0: none. goal: "" or "<=1.5" / ">=..." applied
  * to ratio (value / baseline) when ratio_goal, else to value.
@@ -108,7 +122,7 @@ static void emit(const char *name, double value, const char *unit, double baseli
 		printf("\"goal\":\"%s\",\"met\":%s,", goal, met_known ? (met ? "true" : "false") : "null");
 	if (note && *note)
 		printf("\"note\":\"%s\",", note);
-	printf("\"kernel\":\"%s\"}\n", kernel());
+	printf("\"loadavg\":%.2f,\"kernel\":\"%s\"}\n", loadavg(), kernel());
 	fflush(stdout);
 }
 

@@ -207,6 +207,16 @@ static __always_inline void ekf_fill_hdr(struct ekf_trace_hdr *h, __u32 sys, lon
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
 }
 
+/* Is there a match to run in the kernel (known at load time)? */
+static __always_inline bool ekf_kernel_match_on(void)
+{
+#ifndef EKF_TRACE_PLAIN
+	return (match_glob_on && have_glob) || (match_contains_on && have_strstr);
+#else
+	return false;
+#endif
+}
+
 /*
  * --match: str (NUL-terminated within size) against the glob, in the
  * kernel. True when there is no in-kernel match to do; userspace then

@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The syscalls that take one path (open*, unlink*, rmdir): the entry
- * keeps the path pointer and flags per thread; the exit reads the path
- * (the caller's memory is still there: the same syscall, not yet
- * returned), applies --failed, --match and --contains, and sends an event
- * sized to the path. Reading at exit means a filtered-out call never
- * copies its path.
+ * applies the in-kernel --match / --contains and keeps the path pointer
+ * and flags per thread; the exit applies --failed, reads the path (the
+ * caller's memory is still there: the same syscall, not yet returned) and
+ * sends an event sized to the path.
  *
  * Include after ekf_trace.bpf.h, from one .bpf.c.
  */
@@ -47,10 +46,28 @@ struct {
 static __always_inline int ekf_path_enter(__u32 sys, __u64 path, __u64 flags, __u32 mode)
 {
 	struct ekf_pending p = { .path = path, .flags = flags, .mode = mode, .sys = sys };
-	__u32 tid;
+	struct ekf_path_event *e;
+	__u32 tid, zero = 0;
+	long n;
 
 	if (!ekf_task_wanted(true))
 		return 0;
+	/*
+	 * An in-kernel match runs here, not at exit: a call that does not
+	 * match then costs no map update, lookup and delete, only this read
+	 * (the path is the same memory at entry and at exit).
+	 */
+	if (ekf_kernel_match_on()) {
+		e = bpf_map_lookup_elem(&path_scratch, &zero);
+		if (!e)
+			return 0;
+		n = bpf_probe_read_user_str(e->path, sizeof(e->path), (const void *)path);
+		if (n <= 0)
+			e->path[0] = '\0';
+		if (!ekf_glob_wanted(e->path, sizeof(e->path)) ||
+		    !ekf_contains_wanted(e->path, sizeof(e->path)))
+			return 0;
+	}
 	tid = (__u32)bpf_get_current_pid_tgid();
 	if (bpf_map_update_elem(&pending, &tid, &p, BPF_ANY))
 		ekf_count_lost();
@@ -79,9 +96,6 @@ static __always_inline int ekf_path_exit(long ret)
 		e->path[0] = '\0';
 		n = 0;
 	}
-	if (!ekf_glob_wanted(e->path, sizeof(e->path)) ||
-	    !ekf_contains_wanted(e->path, sizeof(e->path)))
-		return 0;
 	ekf_fill_hdr(&e->hdr, p.sys, ret);
 	e->flags = p.flags;
 	e->mode = p.mode;

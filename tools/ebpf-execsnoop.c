@@ -50,7 +50,8 @@ EKF_TRACE_USAGE_COMMON
 "  ebpf-execsnoop --json -d 60 > exec.jsonl\n";
 
 static struct ekf_trace_opts opts;
-static struct ekf_trace trace = { .tool = "ebpf-execsnoop", .o = &opts };
+/* ppid is a CO-RE read of task_struct: the kernel's BTF is needed */
+static struct ekf_trace trace = { .tool = "ebpf-execsnoop", .o = &opts, .needs_btf = true };
 static bool opt_match_args;
 
 /* The arguments joined by single spaces, as --match-args sees them. */

@@ -223,7 +223,8 @@ void ekf_trace_preflight(struct ekf_trace *t)
 	ekf_log_setup(t->o->verbose);
 	if (!ekf_have_bpf_caps())
 		fail("run it as root, e.g. with sudo", "%s", EKF_NEED_ROOT_MSG);
-	if (access("/sys/kernel/btf/vmlinux", R_OK))
+	t->have_btf = access("/sys/kernel/btf/vmlinux", R_OK) == 0;
+	if (!t->have_btf && t->needs_btf)
 		fail("use a kernel built with CONFIG_DEBUG_INFO_BTF=y (every Debian kernel since 11 is)",
 		     "this kernel has no BTF (/sys/kernel/btf/vmlinux: %s): CO-RE programs cannot be relocated",
 		     strerror(errno));
@@ -291,7 +292,9 @@ void ekf_trace_plan(struct ekf_trace *t)
 		return;
 	}
 	ekf_kmod_probe(MODULE_NAME, &km);
-	if (!km.loaded) {
+	if (!t->have_btf) {
+		set_why(t, "this kernel has no BTF (/sys/kernel/btf/vmlinux): kfuncs need it");
+	} else if (!km.loaded) {
 		set_why(t, "the %s module is not loaded", MODULE_NAME);
 	} else if (!km.module_btf) {
 		set_why(t, "the kernel did not accept the %s module's BTF", MODULE_NAME);

@@ -109,6 +109,8 @@ struct ekf_trace {
 	const char *tool;		/* "ebpf-opensnoop" */
 	struct ekf_trace_opts *o;
 	bool need_glob, need_strstr;	/* what the tool's filters need */
+	bool needs_btf;			/* CO-RE even without kfuncs (execsnoop) */
+	bool have_btf;			/* /sys/kernel/btf/vmlinux */
 
 	/* the plan: attempts in order, and why the earlier ones were not taken */
 	enum ekf_match_mode attempts[4];
@@ -130,8 +132,9 @@ struct ekf_trace {
 };
 
 /*
- * Before anything is loaded: root, kernel BTF, tracefs (mounted here when
- * missing and possible). Exits 1 with the cause and the fix.
+ * Before anything is loaded: root, kernel BTF (if t->needs_btf; otherwise
+ * only the in-kernel match needs it), tracefs (mounted here when missing
+ * and possible). Exits 1 with the cause and the fix.
  */
 void ekf_trace_preflight(struct ekf_trace *t);
 
