@@ -13,12 +13,12 @@ BPF_ARCH	:= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/i.86/x86/' \
 			-e 's/riscv64/riscv/' -e 's/s390x/s390/' -e 's/loongarch64/loongarch/')
 BPF_CFLAGS	:= -O2 -g -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall \
 		   -fdebug-prefix-map=$(CURDIR)=. \
-		   -I/usr/include/$(BPF_MULTIARCH) -Ibpf
+		   -I/usr/include/$(BPF_MULTIARCH) -Ibpf -Ibpf/arch/$(BPF_ARCH)
 
 BPF_SRCS	:= $(wildcard bpf/*.bpf.c)
 BPF_OBJS	:= $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 BPF_SKELS	:= $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.skel.h,$(BPF_SRCS))
-BPF_HDRS	:= $(wildcard bpf/*.h) $(wildcard kmod/lib/ekf_limits.h)
+BPF_HDRS	:= $(wildcard bpf/*.h bpf/arch/$(BPF_ARCH)/*.h) $(wildcard kmod/lib/ekf_limits.h)
 
 .PHONY: bpf
 .SECONDARY: $(BPF_OBJS)
@@ -30,6 +30,9 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) bpf/bpf.mk
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
 	$(Q)$(LLVM_STRIP) -g $@.tmp
 	$(Q)mv $@.tmp $@
+
+# NAME_plain.bpf.c (the tracing tools' object without kfuncs) includes NAME.bpf.c
+$(BUILD)/bpf/%_plain.bpf.o: bpf/%.bpf.c
 
 # Skeleton names are C identifiers: ebpf_kfunc_probe.bpf.o -> ebpf_kfunc_probe
 $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o

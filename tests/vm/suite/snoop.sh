@@ -1,0 +1,188 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# snoop.sh: runs inside a test VM (busybox ash: POSIX sh only) with the
+# ebpf_kfunc module loaded. For ebpf-execsnoop, ebpf-opensnoop and
+# ebpf-unlinksnoop:
+#  1. the host tier's common cases (tests/host/snoop-lib.sh) on this kernel,
+#     --match in the kernel;
+#  2. --match (and --contains, --match-args) served in the kernel with the
+#     module loaded, through the attach flavour this kernel allows
+#     (tracepoint programs on 6.2+, tp_btf on 6.1), then in userspace with
+#     the module unloaded: the same events both ways. The module is loaded
+#     again at the end for the suites that follow.
+# Prints PASS/FAIL/SKIP lines; exits 1 if anything failed.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../../.." && pwd)
+# shellcheck source=../../lib/result.sh
+. "$repo/tests/lib/result.sh"
+# shellcheck source=../../host/snoop-lib.sh
+. "$repo/tests/host/snoop-lib.sh"
+K=$(uname -r)
+SNOOP_BIN=$repo/build/bin/
+SNOOP_TAG=$K
+# TCG is slow: --duration 1 may take a few seconds to load, run and exit
+SNOOP_DURATION_MAX=15
+T=$(mktemp -d 2>/dev/null || { mkdir -p /tmp/snoop.$$ && echo /tmp/snoop.$$; })
+MOD=ebpf_kfunc
+GOOD_KO=/lib/ekf-vm/ebpf_kfunc.ko
+trap 'rm -rf "$T"' EXIT
+
+if [ ! -d /sys/module/$MOD ]; then
+	skip "snoop [$K]" "the $MOD module is not loaded in this VM"
+	exit 0
+fi
+registered=$(cat /sys/module/$MOD/parameters/registered 2>/dev/null)
+# (words: "syscall" contains "all")
+case ",$registered," in
+*,all,*) want_where="(kfuncs called from the syscall tracepoint programs)" ;;
+*,tracing,*) want_where="(kfuncs called from tp_btf/sys_enter" ;;
+*) want_where="in userspace" ;;
+esac
+echo "# $MOD registered for: $registered; in-kernel --match expected $want_where"
+
+for tool in ebpf-opensnoop ebpf-unlinksnoop ebpf-execsnoop; do
+	snoop_suite "$tool"
+done
+
+# --- the same match in the kernel and in userspace -------------------------
+# workload TOOL DIR: events on four markers; the match keeps two of them.
+workload() {
+	for f in "$2/kmatch-a.mk" "$2/kmatch-b.other" "$2/x/kmatch-c.mk" "$2/kmatch-d.mkx"; do
+		case $1 in
+		ebpf-opensnoop) spawn cat "$f" ;;
+		ebpf-unlinksnoop) spawn unlink "$f" ;;
+		ebpf-execsnoop) spawn "$f" --flag=kmatch ;;
+		esac
+		go
+	done
+}
+
+prep_workload() {
+	mkdir -p "$2/x"
+	for f in "$2/kmatch-a.mk" "$2/kmatch-b.other" "$2/x/kmatch-c.mk" "$2/kmatch-d.mkx"; do
+		case $1 in
+		ebpf-execsnoop) printf '#!/bin/sh\nexit 0\n' >"$f"; chmod +x "$f" ;;
+		*) : >"$f" ;;
+		esac
+	done
+}
+
+# the markers a run printed, sorted, one line
+matched() {
+	grep -o 'kmatch-[a-d]\.[a-z]*' "$T/run.out" | sort -u | tr '\n' ' '
+}
+
+# run_match PHASE TOOL ARGS...: the workload under the tool; the result in
+# $T/PHASE-TOOL-ARGS.set, where the match ran in $where.
+run_match() {
+	phase=$1 tool=$2
+	shift 2
+	key=$(printf '%s' "$tool $*" | tr -c 'a-zA-Z0-9\n' '_')
+	dir=$T/$phase-$key
+	prep_workload "$tool" "$dir"
+	if ! snoop_start "$tool" -v "$@"; then
+		fail "$tool $* [$K]: $phase: starts" "exit $src: $(grep -v '^libbpf' "$T/run.err" | tr '\n' ' ' | cut -c1-300)"
+		return
+	fi
+	workload "$tool" "$dir"
+	snoop_stop
+	where=$(grep -- "--match runs" "$T/run.err" | head -n 1)
+	because=$(grep -- ": because" "$T/run.err" | head -n 1)
+	matched >"$T/$phase-$key.set"
+}
+
+cases="ebpf-opensnoop|--match|*/kmatch-*.mk
+ebpf-unlinksnoop|--match|*/kmatch-*.mk
+ebpf-unlinksnoop|--contains|kmatch-a
+ebpf-execsnoop|--match|*/kmatch-*.mk
+ebpf-execsnoop|--match-args --match|*/kmatch-?.mk --flag=kmatch"
+want_set() {
+	case "$1 $2" in
+	*--contains*) echo "kmatch-a.mk " ;;
+	"ebpf-execsnoop --match-args --match") echo "kmatch-a.mk kmatch-c.mk " ;;
+	*) echo "kmatch-a.mk kmatch-c.mk " ;;
+	esac
+}
+
+each_case() {
+	phase=$1
+	printf '%s\n' "$cases" >"$T/cases"
+	# a redirect, not a pipe: the loop must run in this shell (results)
+	while IFS='|' read -r tool opt pat; do
+		# shellcheck disable=SC2086 # opt is one or two options
+		run_match "$phase" "$tool" $opt "$pat"
+		key=$(printf '%s' "$tool $opt $pat" | tr -c 'a-zA-Z0-9\n' '_')
+		got=$(cat "$T/$phase-$key.set" 2>/dev/null)
+		want=$(want_set "$tool" "$opt")
+		name="$tool $opt '$pat' [$K]"
+		if [ "$phase" = btf ]; then
+			case $where in
+			*"runs in the kernel (kfuncs called from tp_btf/sys_enter"*)
+				pass "$name: EKF_TRACE_ATTACH=tp_btf: runs in the kernel from tp_btf" ;;
+			*) fail "$name: EKF_TRACE_ATTACH=tp_btf: runs in the kernel from tp_btf" "-v said: $where $because" ;;
+			esac
+		elif [ "$phase" = kernel ]; then
+			case $where in
+			*"runs in the kernel $want_where"*) pass "$name: runs in the kernel $want_where" ;;
+			*) if [ "$want_where" = "in userspace" ]; then
+				skip "$name: runs in the kernel" "the module registered its kfuncs for '$registered'"
+			   else
+				fail "$name: runs in the kernel $want_where" "-v said: $where $because"
+			   fi ;;
+			esac
+		else
+			case $where in
+			*"runs in userspace"*)
+				case $because in
+				*"because the $MOD module is not loaded"*) pass "$name: module unloaded: runs in userspace" ;;
+				*) fail "$name: module unloaded: runs in userspace" "-v said: $because" ;;
+				esac ;;
+			*) fail "$name: module unloaded: runs in userspace" "-v said: $where $because" ;;
+			esac
+		fi
+		if [ "$got" = "$want" ]; then
+			pass "$name: $phase: the matching events ($want)"
+		else
+			fail "$name: $phase: the matching events" "got '$got', wanted '$want'"
+		fi
+	done <"$T/cases"
+}
+
+each_case kernel
+# the tp_btf flavour with the kfuncs, on every kernel (6.1 takes it anyway)
+export EKF_TRACE_ATTACH=tp_btf
+each_case btf
+unset EKF_TRACE_ATTACH
+
+# unload: programs drop their module reference a little after they close
+tries=0
+while [ -d /sys/module/$MOD ] && ! rmmod $MOD 2>/dev/null; do
+	tries=$((tries + 1))
+	if [ "$tries" -ge 40 ]; then
+		fail "snoop [$K]: rmmod $MOD" "module busy (refcnt $(cat /sys/module/$MOD/refcnt))"
+		break
+	fi
+	sleep 0.5
+done
+if [ ! -d /sys/module/$MOD ]; then
+	each_case user
+	# the same sets both ways
+	for f in "$T"/kernel-*.set; do
+		u=$T/user-${f#"$T"/kernel-}
+		if [ -f "$u" ] && [ "$(cat "$f")" = "$(cat "$u")" ]; then
+			pass "snoop [$K]: same events in the kernel and in userspace: ${f#"$T"/kernel-}"
+		else
+			fail "snoop [$K]: same events in the kernel and in userspace: ${f#"$T"/kernel-}" \
+				"kernel '$(cat "$f")', userspace '$(cat "$u" 2>/dev/null)'"
+		fi
+	done
+	if insmod "$GOOD_KO" && [ -d /sys/module/$MOD ]; then
+		pass "snoop [$K]: the module loads again"
+	else
+		fail "snoop [$K]: the module loads again" "insmod $GOOD_KO failed"
+	fi
+fi
+
+tests_done

@@ -1,0 +1,676 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "ekf_cli.h"
+#include "ekf_kmod.h"
+#include "ekf_log.h"
+#include "ekf_match.h"
+#include "ekf_trace.h"
+
+#ifndef EKF_VERSION
+#define EKF_VERSION "unknown"
+#endif
+
+#define MODULE_NAME	"ebpf_kfunc"
+#define DKMS_NAME	"ebpf-kfunc"
+#define TRACEFS		"/sys/kernel/tracing"
+#define DEBUGFS_TRACING	"/sys/kernel/debug/tracing"
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+/* The consumer's poll timeout: the bound on latency when no wake-up comes. */
+#define POLL_MS		50
+
+static void __attribute__((noreturn)) fail(const char *fix, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void fail(const char *fix, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ekf_err("%s", msg);
+	if (fix)
+		fprintf(stderr, "  fix: %s\n", fix);
+	exit(EKF_EXIT_FAIL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Options                                                             */
+
+void ekf_trace_opts_init(struct ekf_trace_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->buffer_size = EKF_TRACE_BUFFER_DEFAULT;
+}
+
+/* SIZE: a number with an optional K, M or G suffix (powers of 1024). */
+static bool parse_size(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return false;
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	}
+	if (*end == 'i' || *end == 'B')	/* KiB, MB */
+		end += *end == 'i' ? (end[1] == 'B' ? 2 : 1) : 1;
+	if (*end)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool ekf_trace_opt(struct ekf_trace_opts *o, int c, const char *arg, const char *usage)
+{
+	struct passwd *pw;
+	uint64_t size;
+	char *end;
+	double d;
+	int r;
+
+	switch (c) {
+	case 'p':
+		if (!ekf_parse_u32(arg, &o->pid) || o->pid == 0 || o->pid > 4194304)
+			ekf_usage_error(NULL, "invalid --pid '%s': give a process id (1 to 4194304)", arg);
+		o->have_pid = true;
+		return true;
+	case 'u':
+		if (ekf_parse_u32(arg, &o->uid) && o->uid != UINT32_MAX) {
+			o->have_uid = true;
+			return true;
+		}
+		pw = *arg ? getpwnam(arg) : NULL;
+		if (!pw)
+			ekf_usage_error(NULL, "invalid --uid '%s': not a user id or a known user name", arg);
+		o->uid = pw->pw_uid;
+		o->have_uid = true;
+		return true;
+	case 'c':
+		if (!*arg || strlen(arg) >= EKF_TRACE_COMM_LEN)
+			ekf_usage_error(NULL, "invalid --comm '%s': give 1 to %d bytes (the kernel keeps %d of a command name)",
+					arg, EKF_TRACE_COMM_LEN - 1, EKF_TRACE_COMM_LEN - 1);
+		memset(o->comm, 0, sizeof(o->comm));
+		memcpy(o->comm, arg, strlen(arg));
+		o->have_comm = true;
+		return true;
+	case 'C': {
+		struct statfs sfs;
+		struct stat st;
+
+		if (stat(arg, &st))
+			ekf_usage_error(NULL, "invalid --cgroup '%s': %s", arg, strerror(errno));
+		if (!S_ISDIR(st.st_mode))
+			ekf_usage_error(NULL, "invalid --cgroup '%s': not a directory", arg);
+		if (statfs(arg, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC)
+			ekf_usage_error(NULL, "invalid --cgroup '%s': not a cgroup v2 directory (cgroup2 is usually at /sys/fs/cgroup)",
+					arg);
+		o->cgroup = arg;
+		return true;
+	}
+	case 'x':
+		o->failed = true;
+		return true;
+	case 'j':
+		o->json = true;
+		return true;
+	case 'T':
+		o->timestamp = true;
+		return true;
+	case 'd':
+		errno = 0;
+		d = strtod(arg, &end);
+		if (!*arg || *end || errno || !isfinite(d) || d <= 0 || d > 31536000 || isspace((unsigned char)*arg))
+			ekf_usage_error(NULL, "invalid --duration '%s': give seconds, more than 0 (e.g. 5 or 0.5)", arg);
+		o->duration = d;
+		return true;
+	case 'b':
+		if (!parse_size(arg, &size) || size < 4096 || size > (1ull << 30) || (size & (size - 1)))
+			ekf_usage_error(NULL, "invalid --buffer-size '%s': give a power of two from 4K to 1G (e.g. 256K, 16M)",
+					arg);
+		o->buffer_size = size;
+		return true;
+	case 'm':
+		/* the same check the kfunc does: bad patterns fail here, never per event */
+		r = ekf_glob_match(arg, strlen(arg) + 1, "", 1, 0);
+		if (r == -E2BIG)
+			ekf_usage_error(NULL, "invalid --match '%.40s...': a pattern has at most %u bytes",
+					arg, EKF_MAX_PATTERN);
+		if (r < 0)
+			ekf_usage_error(NULL, "invalid --match '%s': malformed glob (an unclosed '[', a trailing '\\', an inverted range or an unknown [:class:])",
+					arg);
+		o->match = arg;
+		return true;
+	case 'v':
+		o->verbose = true;
+		return true;
+	case 'h':
+		fputs(usage, stdout);
+		exit(EKF_EXIT_OK);
+	case 'V':
+		printf("%s %s\n", ekf_prog_name, EKF_VERSION);
+		exit(EKF_EXIT_OK);
+	}
+	return false;
+}
+
+void ekf_trace_set_contains(struct ekf_trace_opts *o, const char *arg)
+{
+	if (strlen(arg) > EKF_MAX_PATTERN)
+		ekf_usage_error(NULL, "invalid --contains '%.40s...': at most %u bytes", arg, EKF_MAX_PATTERN);
+	o->contains = arg;
+}
+
+void ekf_trace_no_args(int argc, char **argv)
+{
+	if (optind < argc)
+		ekf_usage_error(NULL, "unexpected argument '%s'", argv[optind]);
+}
+
+/* ------------------------------------------------------------------ */
+/* Before loading                                                      */
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* libbpf 1.1 reads tracepoint ids from debugfs's tracing dir if it can, else tracefs. */
+static const char *tracing_root(void)
+{
+	return access(DEBUGFS_TRACING, F_OK) == 0 ? DEBUGFS_TRACING : TRACEFS;
+}
+
+static char syscalls_dir[256];
+
+void ekf_trace_preflight(struct ekf_trace *t)
+{
+	struct timespec rt, mono;
+
+	ekf_log_setup(t->o->verbose);
+	if (!ekf_have_bpf_caps())
+		fail("run it as root, e.g. with sudo", "%s", EKF_NEED_ROOT_MSG);
+	t->have_btf = access("/sys/kernel/btf/vmlinux", R_OK) == 0;
+	if (!t->have_btf && t->needs_btf)
+		fail("use a kernel built with CONFIG_DEBUG_INFO_BTF=y (every Debian kernel since 11 is)",
+		     "this kernel has no BTF (/sys/kernel/btf/vmlinux: %s): CO-RE programs cannot be relocated",
+		     strerror(errno));
+	snprintf(syscalls_dir, sizeof(syscalls_dir), "%s/events/syscalls", tracing_root());
+	if (!is_dir(syscalls_dir) && !is_dir(TRACEFS "/events")) {
+		/* tracefs not mounted (this happens on minimal systems): mount it */
+		if (mount("nodev", TRACEFS, "tracefs", 0, NULL) && errno != EBUSY)
+			fail("mount it: mount -t tracefs nodev " TRACEFS,
+			     "tracefs is not mounted on " TRACEFS " and mounting it failed: %s",
+			     strerror(errno));
+		if (t->o->verbose)
+			fprintf(stderr, "%s: mounted tracefs on " TRACEFS "\n", t->tool);
+		snprintf(syscalls_dir, sizeof(syscalls_dir), "%s/events/syscalls", tracing_root());
+	}
+	if (!is_dir(syscalls_dir))
+		fail("use a kernel built with CONFIG_FTRACE_SYSCALLS=y (Debian kernels are)",
+		     "this kernel has no syscall tracepoints (%s is missing)", syscalls_dir);
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	t->realtime_off_ns = (rt.tv_sec - mono.tv_sec) * 1000000000ll + (rt.tv_nsec - mono.tv_nsec);
+	t->cgroup_fd = -1;
+	t->time_sec = -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Where the match runs                                                */
+
+static void set_why(struct ekf_trace *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void set_why(struct ekf_trace *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->why, sizeof(t->why), fmt, ap);
+	va_end(ap);
+}
+
+/* Is tok one of the comma-separated words of list ("syscall,tracing")? */
+static bool has_token(const char *list, const char *tok)
+{
+	size_t n = strlen(tok);
+	const char *p = list;
+
+	while ((p = strstr(p, tok))) {
+		if ((p == list || p[-1] == ',') && (p[n] == '\0' || p[n] == ','))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+void ekf_trace_plan(struct ekf_trace *t)
+{
+	const char *missing = NULL;
+	struct ekf_kmod km;
+	struct btf *btf;
+	char decl[256];
+
+	t->nattempts = 0;
+	t->attempt = 0;
+	if (!t->need_glob && !t->need_strstr) {
+		t->attempts[t->nattempts++] = EKF_MATCH_OFF;
+		return;
+	}
+	ekf_kmod_probe(MODULE_NAME, &km);
+	if (!t->have_btf) {
+		set_why(t, "this kernel has no BTF (/sys/kernel/btf/vmlinux): kfuncs need it");
+	} else if (!km.loaded) {
+		set_why(t, "the %s module is not loaded", MODULE_NAME);
+	} else if (!km.module_btf) {
+		set_why(t, "the kernel did not accept the %s module's BTF", MODULE_NAME);
+	} else if (!(btf = ekf_kmod_btf_load(MODULE_NAME))) {
+		set_why(t, "cannot read the %s module's BTF: %s", MODULE_NAME, strerror(errno));
+	} else {
+		if (t->need_glob && !ekf_btf_func_decl(btf, "ekf_glob", decl, sizeof(decl)))
+			missing = "ekf_glob";
+		else if (t->need_strstr && !ekf_btf_func_decl(btf, "ekf_strstr", decl, sizeof(decl)))
+			missing = "ekf_strstr";
+		ekf_kmod_btf_free(btf);
+		if (missing) {
+			set_why(t, "the loaded %s module has no %s", MODULE_NAME, missing);
+		} else if (!km.have_registered || has_token(km.registered, "all")) {
+			/* 6.2+: registered for every program type */
+			t->attempts[t->nattempts++] = EKF_MATCH_KERNEL_TP;
+			t->attempts[t->nattempts++] = EKF_MATCH_KERNEL_BTF;
+		} else if (has_token(km.registered, "tracing")) {
+			/* 6.1: TRACING yes, TRACEPOINT no: tp_btf/sys_enter is a TRACING program */
+			t->attempts[t->nattempts++] = EKF_MATCH_KERNEL_BTF;
+		} else {
+			set_why(t, "the %s module registered its kfuncs for %s programs only",
+				MODULE_NAME, km.registered);
+		}
+	}
+	t->attempts[t->nattempts++] = EKF_MATCH_USER;
+}
+
+static bool force_tp_btf(void)
+{
+	const char *force = getenv("EKF_TRACE_ATTACH");
+
+	return force && !strcmp(force, "tp_btf");
+}
+
+bool ekf_trace_next_mode(struct ekf_trace *t)
+{
+	if (t->attempt >= t->nattempts)
+		return false;
+	t->mode = t->attempts[t->attempt++];
+	/* EKF_TRACE_ATTACH=tp_btf (tests): the kfuncs from tp_btf too */
+	if (t->mode == EKF_MATCH_KERNEL_TP && force_tp_btf())
+		t->mode = EKF_MATCH_KERNEL_BTF;
+	return true;
+}
+
+bool ekf_trace_plain(const struct ekf_trace *t)
+{
+	return (t->mode == EKF_MATCH_OFF || t->mode == EKF_MATCH_USER) && !force_tp_btf();
+}
+
+static const char *mode_text(enum ekf_match_mode m)
+{
+	switch (m) {
+	case EKF_MATCH_KERNEL_TP:
+		return "in the kernel (kfuncs called from the syscall tracepoint programs)";
+	case EKF_MATCH_KERNEL_BTF:
+		return "in the kernel (kfuncs called from tp_btf/sys_enter and sys_exit programs)";
+	case EKF_MATCH_USER:
+		return "in userspace";
+	default:
+		return "nowhere (no --match)";
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Programs                                                            */
+
+static char load_log[256 * 1024];
+
+int ekf_trace_prepare(struct ekf_trace *t, struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+	struct bpf_map *rb;
+	bool btf_mode = t->mode == EKF_MATCH_KERNEL_BTF || force_tp_btf();
+	char path[PATH_MAX];
+	const char *sec, *ev;
+	int n = 0;
+
+	t->obj = obj;
+	load_log[0] = '\0';
+	bpf_object__for_each_program(prog, obj) {
+		const char *name = bpf_program__name(prog);
+		bool on;
+
+		sec = bpf_program__section_name(prog);
+		if (!strncmp(name, "btf_", 4)) {
+			on = btf_mode;
+		} else {
+			/* "tracepoint/syscalls/sys_enter_openat": does this kernel have it? */
+			ev = strrchr(sec, '/');
+			snprintf(path, sizeof(path), "%s/%s", syscalls_dir, ev ? ev + 1 : sec);
+			on = !btf_mode && is_dir(path);
+			if (!btf_mode && !on && t->o->verbose)
+				fprintf(stderr, "%s: no %s here: not traced\n", t->tool, ev ? ev + 1 : sec);
+			if (on && strstr(sec, "sys_enter_"))
+				n++;
+		}
+		bpf_program__set_autoload(prog, on);
+		if (on)
+			bpf_program__set_log_buf(prog, load_log, sizeof(load_log));
+	}
+	if (!btf_mode && !n)
+		fail("use a kernel with syscall tracepoints for them (CONFIG_FTRACE_SYSCALLS=y)",
+		     "none of the syscalls %s traces has a tracepoint in %s", t->tool, syscalls_dir);
+	if (btf_mode) {
+		n = 1;
+		if (t->o->verbose)
+			fprintf(stderr, "%s: attaching to tp_btf/sys_enter and sys_exit\n", t->tool);
+	}
+	rb = bpf_object__find_map_by_name(obj, "events");
+	if (rb)
+		bpf_map__set_max_entries(rb, t->o->buffer_size);
+	ekf_log_clear();
+	return n;
+}
+
+bool ekf_trace_load_failed(struct ekf_trace *t, int err)
+{
+	char reason[512];
+	const char *warn = ekf_log_last_warning();
+	bool kernel = t->mode == EKF_MATCH_KERNEL_TP || t->mode == EKF_MATCH_KERNEL_BTF;
+
+	if (load_log[0] && t->o->verbose)
+		fprintf(stderr, "verifier log:\n%s\n", load_log);
+	if (load_log[0])
+		ekf_verifier_reason(load_log, reason, sizeof(reason));
+	else
+		snprintf(reason, sizeof(reason), "%s%s%s", warn ? warn : "", warn ? ": " : "",
+			 strerror(-err));
+	if (kernel && t->attempt < t->nattempts) {
+		size_t n = strlen(t->why);
+
+		/* keep every reason: "A failed to load: X; B failed to load: Y" */
+		snprintf(t->why + n, sizeof(t->why) - n, "%smatching %s failed to load: %s",
+			 n ? "; " : "", mode_text(t->mode), reason);
+		return true;
+	}
+	fail("run with -v for libbpf's and the verifier's output",
+	     "the kernel refused the BPF programs: %s", reason);
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+static int handle(void *ctx, void *data, size_t size)
+{
+	struct ekf_trace *t = ctx;
+
+	return t->on_event(t, data, size);
+}
+
+void ekf_trace_start(struct ekf_trace *t, int (*attach_fn)(void *skel), void *skel)
+{
+	struct bpf_map *map;
+	struct sigaction sa = { .sa_handler = on_signal };
+	int err, zero = 0, fd;
+
+	if (t->o->cgroup) {
+		t->cgroup_fd = open(t->o->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		map = bpf_object__find_map_by_name(t->obj, "cgroup_filter");
+		if (t->cgroup_fd < 0 || !map ||
+		    bpf_map_update_elem(bpf_map__fd(map), &zero, &t->cgroup_fd, BPF_ANY))
+			fail(NULL, "cannot set the --cgroup filter on %s: %s", t->o->cgroup,
+			     strerror(errno));
+	}
+	ekf_log_clear();
+	err = attach_fn(skel);
+	if (err) {
+		const char *warn = ekf_log_last_warning();
+
+		fail("run with -v for libbpf's output; the syscall tracepoints need tracefs (mount -t tracefs nodev " TRACEFS ")",
+		     "attaching the BPF programs failed: %s%s%s", warn ? warn : "", warn ? ": " : "",
+		     strerror(-err));
+	}
+	map = bpf_object__find_map_by_name(t->obj, "events");
+	fd = map ? bpf_map__fd(map) : -1;
+	t->rb = ring_buffer__new(fd, handle, t, NULL);
+	if (!t->rb)
+		fail(NULL, "cannot set up the ring buffer: %s", strerror(errno));
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (t->o->verbose) {
+		fprintf(stderr, "%s: --match runs %s\n", t->tool, mode_text(t->mode));
+		if (t->why[0])
+			fprintf(stderr, "%s: because %s\n", t->tool, t->why);
+	}
+}
+
+static uint64_t lost_count(struct ekf_trace *t)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(t->obj, "lost");
+	int ncpu = libbpf_num_possible_cpus(), i, zero = 0;
+	uint64_t *v, sum = 0;
+
+	if (!map || ncpu <= 0)
+		return 0;
+	v = calloc(ncpu, sizeof(*v));
+	if (v && !bpf_map_lookup_elem(bpf_map__fd(map), &zero, v))
+		for (i = 0; i < ncpu; i++)
+			sum += v[i];
+	free(v);
+	return sum;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ll + ts.tv_nsec / 1000000;
+}
+
+int ekf_trace_run(struct ekf_trace *t)
+{
+	int64_t deadline = t->o->duration > 0 ? now_ms() + (int64_t)(t->o->duration * 1000 + 0.5) : 0;
+	int err = 0, timeout;
+
+	/* a pipe or a file: large writes; flushed after every batch anyway */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 256 * 1024);
+	fprintf(stderr, "%s: attached, tracing... (Ctrl-C to stop)\n", t->tool);
+	fflush(stderr);
+	while (!stop) {
+		timeout = POLL_MS;
+		if (deadline) {
+			int64_t left = deadline - now_ms();
+
+			if (left <= 0)
+				break;
+			if (left < timeout)
+				timeout = (int)left;
+		}
+		err = ring_buffer__poll(t->rb, timeout);
+		fflush(stdout);
+		if (err == -EINTR) {
+			err = 0;
+			continue;
+		}
+		if (err < 0)
+			break;
+		err = 0;
+	}
+	/* what is still in the ring was traced: print it */
+	if (err >= 0)
+		ring_buffer__consume(t->rb);
+	t->lost = lost_count(t);
+	if (t->o->json) {
+		ekf_json_init(&t->json, stdout);
+		ekf_json_object_begin(&t->json, NULL);
+		ekf_json_string(&t->json, "type", "summary");
+		ekf_json_uint(&t->json, "events", t->events);
+		ekf_json_uint(&t->json, "lost", t->lost);
+		ekf_json_string(&t->json, "match",
+				t->mode == EKF_MATCH_OFF ? NULL :
+				t->mode == EKF_MATCH_USER ? "userspace" : "kernel");
+		ekf_json_object_end(&t->json);
+	}
+	fflush(stdout);
+	fprintf(stderr, "%s: %llu events, %llu lost%s\n", t->tool, (unsigned long long)t->events,
+		(unsigned long long)t->lost,
+		t->lost ? " (the ring buffer was full: try a larger --buffer-size)" : "");
+	ring_buffer__free(t->rb);
+	t->rb = NULL;
+	if (t->cgroup_fd >= 0)
+		close(t->cgroup_fd);
+	if (err < 0) {
+		ekf_err("reading the ring buffer failed: %s", strerror(-err));
+		return EKF_EXIT_FAIL;
+	}
+	return EKF_EXIT_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Events                                                              */
+
+bool ekf_trace_user_match(const struct ekf_trace *t, const char *str, size_t size)
+{
+	if (t->mode != EKF_MATCH_USER)
+		return true;
+	if (t->o->match && ekf_glob_match(t->o->match, strlen(t->o->match) + 1, str, size, 0) != 1)
+		return false;
+	if (t->o->contains && ekf_search_strstr(str, size, t->o->contains,
+						strlen(t->o->contains) + 1) < 0)
+		return false;
+	return true;
+}
+
+void ekf_trace_time_text(const struct ekf_trace *t, uint64_t ts_ns, char *buf, size_t size)
+{
+	time_t s = (time_t)((ts_ns + t->realtime_off_ns) / 1000000000ull);
+	struct tm tm;
+
+	localtime_r(&s, &tm);
+	strftime(buf, size, "%H:%M:%S", &tm);
+}
+
+void ekf_trace_comm(const struct ekf_trace_hdr *h, char out[EKF_TRACE_COMM_LEN + 1])
+{
+	memcpy(out, h->comm, EKF_TRACE_COMM_LEN);
+	out[EKF_TRACE_COMM_LEN] = '\0';
+}
+
+void ekf_trace_json_begin(struct ekf_trace *t, const char *type, const struct ekf_trace_hdr *h)
+{
+	uint64_t ns = h->ts_ns + t->realtime_off_ns;
+	time_t s = (time_t)(ns / 1000000000ull);
+	char comm[EKF_TRACE_COMM_LEN + 1], frac[16];
+	struct ekf_jline *l = &t->line;
+
+	/* "2026-11-22T07:10:00": formatted once a second, not per event */
+	if (s != t->time_sec) {
+		struct tm tm;
+
+		gmtime_r(&s, &tm);
+		strftime(t->time_text, sizeof(t->time_text), "%Y-%m-%dT%H:%M:%S", &tm);
+		t->time_sec = s;
+	}
+	snprintf(frac, sizeof(frac), ".%06uZ", (unsigned int)(ns % 1000000000ull / 1000));
+	ekf_trace_comm(h, comm);
+	ekf_jl_begin(l);
+	ekf_jl_str(l, "type", type);
+	{
+		char when[48];
+		size_t n = strlen(t->time_text);
+
+		memcpy(when, t->time_text, n);
+		memcpy(when + n, frac, strlen(frac) + 1);
+		ekf_jl_str(l, "time", when);
+	}
+	ekf_jl_uint(l, "pid", h->pid);
+	ekf_jl_uint(l, "tid", h->tid);
+	ekf_jl_uint(l, "uid", h->uid);
+	ekf_jl_str(l, "comm", comm);
+	ekf_jl_str(l, "syscall", ekf_trace_sys_name(h->sys));
+	ekf_jl_int(l, "ret", h->ret);
+	if (h->ret < 0) {
+		ekf_jl_int(l, "errno", -h->ret);
+		ekf_jl_str(l, "error", ekf_trace_errno_name(-h->ret));
+	} else {
+		ekf_jl_null(l, "errno");
+		ekf_jl_null(l, "error");
+	}
+}
+
+void ekf_trace_json_end(struct ekf_trace *t)
+{
+	ekf_jl_end(&t->line, stdout);
+}
+
+const char *ekf_trace_sys_name(uint32_t sys)
+{
+	switch (sys) {
+	case EKF_SYS_OPEN:	return "open";
+	case EKF_SYS_OPENAT:	return "openat";
+	case EKF_SYS_OPENAT2:	return "openat2";
+	case EKF_SYS_UNLINK:	return "unlink";
+	case EKF_SYS_UNLINKAT:	return "unlinkat";
+	case EKF_SYS_RMDIR:	return "rmdir";
+	case EKF_SYS_EXECVE:	return "execve";
+	case EKF_SYS_EXECVEAT:	return "execveat";
+	default:		return "?";
+	}
+}
+
+const char *ekf_trace_errno_name(int err)
+{
+	static char buf[16];
+	const char *n = strerrorname_np(err);
+
+	if (n)
+		return n;
+	snprintf(buf, sizeof(buf), "%d", err);
+	return buf;
+}
