@@ -31,7 +31,10 @@
 #define XBL_HASH_LENS_MAX	3
 #define XBL_PLENS		128	/* prefix lengths 0..127 (128: the host hash) */
 
-/* LPM trie key, and prefix hash key (addr masked to prefixlen); the host hash key is just addr */
+/*
+ * LPM trie key, and prefix hash key (addr masked to prefixlen); the host
+ * hash key is just addr
+ */
 struct xbl_lpm_key {
 	__u32 prefixlen;	/* 0..128 (IPv4: 96 + prefix) */
 	__u8 addr[16];

@@ -147,6 +147,9 @@ send "$S1" 10.99.0.11 10.99.0.1 $PORT $N
 recv_stop r4
 check_eq "xdp-blocklist: after the move: /124 counted over /123, address dropped" "0 0 $N $N $N" \
 	"$(got r4 fd99::31) $(got r4 10.99.0.11) $(hits fd99::30/124) $(hits fd99::20/123) $(hits 10.99.0.11/32)"
+printf '10.99.0.16/29\n10.99.0.20/30\n10.99.0.0/24\nfd99::/64\n' >"$T/t.conf"
+xbl load "$IF" "$T/t.conf"
+check_eq "xdp-blocklist: load of 4 prefix lengths picks the trie" "trie 4" "$(lookup)"
 printf '10.99.0.16/29\n10.99.0.20/30\n' >"$T/h.conf"
 xbl load "$IF" "$T/h.conf"
 xbl del "$IF" 10.99.0.20/30
