@@ -5,7 +5,8 @@
 # this machine (root, no VM), as JSON lines on stdout (bench/bench.mk);
 # progress on stderr. Uses two network namespaces joined by a veth pair,
 # deleted on exit:
-#   - ekf-net-bench: program cost for 1..1M rules, memory, and against
+#   - ekf-net-bench: program cost for 1..1M rules (addresses, and prefixes
+#     over 1, 4, 8 and 32 lengths in the prefix hash and the trie), memory, and against
 #     xdp-filter's program (loaded here on the veth, default features and
 #     IPv4+IPv6 only);
 #   - time of `ebpf-xdp-blocklist load` of 1M addresses;

@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ekf-net-bench: the cost per packet of ebpf-xdp-blocklist's XDP program,
- * with BPF_PROG_TEST_RUN (repeat), for 1, 1k, 100k and 1M IPv4 rules, as
- * single addresses (the hash) and as /24 prefixes (the LPM trie), and the
- * memory those rule maps take; against xdp-filter's program (prog id given
- * by bench/net-bench.sh, which loads it) on the same packet. JSON lines on
- * stdout (bench/bench.mk's format).
+ * with BPF_PROG_TEST_RUN (repeat), for 1, 1k, 100k and 1M IPv4 rules: single
+ * addresses (the host hash); /24 prefixes; prefixes over 4 lengths
+ * (/16../28), 8 lengths (/8../32) and the worst case, 32 lengths (/1../32;
+ * /0 would match the packet). Each prefix series runs with the structure
+ * the tool picks for it (the prefix hash up to XBL_HASH_LENS_MAX lengths,
+ * else the LPM trie; ":hash"/":trie" in the name, the goal on that row)
+ * and with the other one, on the same rules. Also the memory of 1M rules,
+ * and xdp-filter's program (prog id given by bench/net-bench.sh, which
+ * loads it) on the same packet. JSON lines on stdout (bench/bench.mk's
+ * format).
  *
  * The packet is an IPv4/UDP packet from an unlisted source: the whole
  * lookup that every allowed packet pays (a miss in the map that holds the
@@ -115,52 +120,98 @@ static __u32 rnd32(void)
 	return ((__u32)random() << 16) ^ (__u32)random();
 }
 
-/* n distinct random IPv4 rules, none covering 198.18.0.0/15 */
-static int fill(int hosts, int nets, unsigned long n, bool prefixes)
+/* the rule maps of one set: hosts hash, prefix hash, LPM trie */
+struct rule_maps {
+	int hosts, pfx, nets;
+	__u64 lens[2];		/* as config lens: prefix lengths in pfx */
+};
+
+/*
+ * n distinct random IPv4 rules, none covering 198.18.0.0/15, spread over
+ * the prefix lengths plens (/32: the host hash), the short ones capped at
+ * half their space, the rest in the longest; every prefix goes to both
+ * the prefix hash and the trie, so that one fill serves both designs.
+ */
+static int fill(struct rule_maps *m, unsigned long n, const int *plens, int nplens)
 {
 	struct xbl_rule_val zero = {};
-	unsigned long added = 0;
+	unsigned long target[33] = {}, left = n;
+	int i;
 
-	while (added < n) {
-		struct xbl_lpm_key k = { .prefixlen = prefixes ? 96 + 24 : 128 };
-		__u32 a = rnd32();
-		int err;
+	for (i = 0; i < nplens; i++) {
+		unsigned long cap = plens[i] >= 31 ? ~0ul : (1ul << plens[i]) / 2;
 
-		if (prefixes)
-			a &= 0xffffff00;
-		if ((a >> 17) == (0xc6120000u >> 17))
-			continue;
-		k.addr[10] = k.addr[11] = 0xff;
-		a = htonl(a);
-		memcpy(&k.addr[12], &a, 4);
-		err = prefixes ? bpf_map_update_elem(nets, &k, &zero, BPF_NOEXIST) :
-				 bpf_map_update_elem(hosts, k.addr, &zero, BPF_NOEXIST);
-		if (!err)
-			added++;
-		else if (errno != EEXIST)
-			return -errno;
+		target[i] = n / nplens < cap ? n / nplens : cap;
+		if (!target[i])
+			target[i] = 1;
+		left -= target[i] < left ? target[i] : left;
+	}
+	target[nplens - 1] += left;	/* plens is sorted, longest last */
+	for (i = 0; i < nplens; i++) {
+		int plen = plens[i];
+		unsigned long added = 0;
+
+		while (added < target[i]) {
+			struct xbl_lpm_key k = { .prefixlen = 96 + plen };
+			__u32 a = rnd32(), mask = plen ? 0xffffffffu << (32 - plen) : 0;
+			int err;
+
+			a &= mask;
+			if ((a & mask & (0xfffe0000u)) == (0xc6120000u & mask & 0xfffe0000u))
+				continue;	/* covers or is inside 198.18.0.0/15 */
+			k.addr[10] = k.addr[11] = 0xff;
+			a = htonl(a);
+			memcpy(&k.addr[12], &a, 4);
+			if (plen == 32) {
+				err = bpf_map_update_elem(m->hosts, k.addr, &zero, BPF_NOEXIST);
+			} else {
+				err = bpf_map_update_elem(m->pfx, &k, &zero, BPF_NOEXIST);
+				if (!err)
+					err = bpf_map_update_elem(m->nets, &k, &zero, BPF_NOEXIST);
+				m->lens[(127 - k.prefixlen) / 64] |= 1ull << ((127 - k.prefixlen) % 64);
+			}
+			if (!err)
+				added++;
+			else if (errno != EEXIST)
+				return -errno;
+		}
 	}
 	return 0;
 }
 
-static int new_maps(int *hosts, int *nets)
+static int new_maps(struct rule_maps *m)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_NO_PREALLOC);
 
-	*hosts = bpf_map_create(BPF_MAP_TYPE_HASH, "xbl_hosts", sizeof(struct xbl_host_key),
+	m->lens[0] = m->lens[1] = 0;
+	m->hosts = bpf_map_create(BPF_MAP_TYPE_HASH, "xbl_hosts", sizeof(struct xbl_host_key),
+				  sizeof(struct xbl_rule_val), MAX_RULES, &o);
+	m->pfx = bpf_map_create(BPF_MAP_TYPE_HASH, "xbl_pfx", sizeof(struct xbl_lpm_key),
 				sizeof(struct xbl_rule_val), MAX_RULES, &o);
-	*nets = bpf_map_create(BPF_MAP_TYPE_LPM_TRIE, "xbl_nets", sizeof(struct xbl_lpm_key),
-			       sizeof(struct xbl_rule_val), MAX_RULES, &o);
-	return *hosts < 0 || *nets < 0 ? -errno : 0;
+	m->nets = bpf_map_create(BPF_MAP_TYPE_LPM_TRIE, "xbl_nets", sizeof(struct xbl_lpm_key),
+				 sizeof(struct xbl_rule_val), MAX_RULES, &o);
+	return m->hosts < 0 || m->pfx < 0 || m->nets < 0 ? -errno : 0;
+}
+
+static void close_maps(struct rule_maps *m)
+{
+	close(m->hosts);
+	close(m->pfx);
+	close(m->nets);
 }
 
 /* What the tool's add/load write: slot 0 active, which maps hold rules. */
-static void set_config(struct ebpf_xdp_blocklist *skel, __u32 have)
+static void set_config(struct ebpf_xdp_blocklist *skel, const struct rule_maps *m, __u32 have)
 {
 	struct xbl_config cfg = { .max_rules = MAX_RULES };
 	__u32 zero = 0;
 
+	bpf_map_update_elem(bpf_map__fd(skel->maps.hosts), &zero, &m->hosts, BPF_ANY);
+	bpf_map_update_elem(bpf_map__fd(skel->maps.pfx), &zero, &m->pfx, BPF_ANY);
+	bpf_map_update_elem(bpf_map__fd(skel->maps.nets), &zero, &m->nets, BPF_ANY);
 	cfg.have[0] = have;
+	cfg.lens[0][0] = m->lens[0];
+	cfg.lens[0][1] = m->lens[1];
 	bpf_map_update_elem(bpf_map__fd(skel->maps.config), &zero, &cfg, BPF_ANY);
 }
 
@@ -193,16 +244,102 @@ static void emit_cost(const char *name, double ns, double base, const char *base
 	fflush(stdout);
 }
 
-int main(int argc, char **argv)
+static struct ebpf_xdp_blocklist *skel;
+static int prog;
+
+/* cost of one case, or exits 1 */
+static double run_case(const struct rule_maps *m, __u32 have, __u32 want)
+{
+	__u32 retval = 0;
+	double ns;
+
+	set_config(skel, m, have);
+	ns = cost(prog, &retval);
+	if (ns < 0 || retval != want) {
+		fprintf(stderr, "ekf-net-bench: run failed (retval %u)\n", retval);
+		exit(1);
+	}
+	return ns;
+}
+
+static void emit_memory(const char *kind, int fd)
+{
+	long long b = map_memory(fd);
+
+	printf("{\"name\":\"xdp-blocklist/memory/%s/1M\",\"value\":%.1f,\"unit\":\"MiB\",\"baseline\":null,\"bytes\":%lld,\"note\":\"fdinfo memlock of the rule map\",\"kernel\":\"%s\"}\n",
+	       kind, b / 1048576.0, b, kernel);
+}
+
+/*
+ * One series: 1, 1k, 100k, 1M rules over the lengths plens, as the tool
+ * stores them (prefix hash for at most XBL_HASH_LENS_MAX lengths, else
+ * the trie) and, for prefixes, in the other structure too.
+ */
+static void series(const char *kind, const int *plens, int nplens)
 {
 	static const unsigned long counts[] = { 1, 1000, 100000, 1000000 };
-	struct ebpf_xdp_blocklist *skel;
-	unsigned int xdp_filter_id = 0;
-	double one[2] = { 0, 0 }, ns;
-	struct utsname u;
-	__u32 zero = 0, retval = 0;
-	int prog, k, c, hosts, nets;
+	double one[2] = { 0, 0 };
+	bool hosts_only = nplens == 1 && plens[0] == 32;
+	int nlens = nplens - (plens[nplens - 1] == 32);
+	bool tool_hash = nlens <= XBL_HASH_LENS_MAX;
+	int d, ndesign = hosts_only ? 1 : 2;
 	size_t i;
+
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		unsigned long n = counts[i] < (unsigned long)nplens ? (unsigned long)nplens : counts[i];
+		__u32 host_bit = plens[nplens - 1] == 32 ? XBL_HAVE_HOSTS : 0;
+		struct rule_maps m;
+
+		if (new_maps(&m) || fill(&m, n, plens, nplens)) {
+			fprintf(stderr, "ekf-net-bench: %lu %s: %s\n", n, kind, strerror(errno));
+			exit(1);
+		}
+		for (d = 0; d < ndesign; d++) {
+			/* d == 0: what the tool does; d == 1: the other structure */
+			bool hash = d == 0 ? tool_hash : !tool_hash;
+			__u32 have = hosts_only ? XBL_HAVE_HOSTS :
+				     host_bit | (hash ? XBL_HAVE_PFX : XBL_HAVE_NETS);
+			char name[128];
+			double ns = run_case(&m, have, 2 /* XDP_PASS */);
+
+			snprintf(name, sizeof(name), "xdp-blocklist/cost/%s%s/%s", kind,
+				 hosts_only ? "" : hash ? ":hash" : ":trie",
+				 i == 0 && nplens > 1 ? "1-per-length" : count_name(counts[i]));
+			if (i == 0) {
+				one[d] = ns;
+				emit_cost(name, ns, 0, NULL, NULL, 0);
+			} else {
+				emit_cost(name, ns, one[d], nplens > 1 ? "1 per length" : "1 rule",
+					  counts[i] == 1000000 && d == 0 ? "<=1.5x" : NULL, 1.5);
+			}
+		}
+		if (counts[i] == 1000000 && nplens == 1)
+			{
+			char k1[64];
+
+			snprintf(k1, sizeof(k1), "%s%s", kind, hosts_only ? "" : ":hash");
+			emit_memory(k1, hosts_only ? m.hosts : m.pfx);
+		}
+		if (counts[i] == 1000000 && nplens == 1 && !hosts_only) {
+			char k2[64];
+
+			snprintf(k2, sizeof(k2), "%s:trie", kind);
+			emit_memory(k2, m.nets);
+		}
+		close_maps(&m);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const int hosts_only[] = { 32 }, p24[] = { 24 };
+	static const int mix4[] = { 16, 20, 24, 28 }, mix8[] = { 8, 12, 16, 20, 22, 24, 28, 32 };
+	int all[32];
+	unsigned int xdp_filter_id = 0;
+	struct utsname u;
+	struct rule_maps m;
+	double ns;
+	int c, i;
 
 	while ((c = getopt_long(argc, argv, "qx:", (const struct option[]){
 			{ "quick", no_argument, NULL, 'q' },
@@ -218,72 +355,41 @@ int main(int argc, char **argv)
 	snprintf(kernel, sizeof(kernel), "%s", u.release);
 	srandom(1);
 	make_packet();
+	for (i = 0; i < 32; i++)
+		all[i] = i + 1;
 
-	if (new_maps(&hosts, &nets)) {
+	if (new_maps(&m)) {
 		fprintf(stderr, "ekf-net-bench: maps: %s\n", strerror(errno));
 		return 1;
 	}
 	skel = ebpf_xdp_blocklist__open();
 	if (!skel)
 		return 1;
-	bpf_map__set_inner_map_fd(skel->maps.hosts, hosts);
-	bpf_map__set_inner_map_fd(skel->maps.nets, nets);
+	bpf_map__set_inner_map_fd(skel->maps.hosts, m.hosts);
+	bpf_map__set_inner_map_fd(skel->maps.pfx, m.pfx);
+	bpf_map__set_inner_map_fd(skel->maps.nets, m.nets);
 	if (ebpf_xdp_blocklist__load(skel)) {
 		fprintf(stderr, "ekf-net-bench: cannot load the XDP program\n");
 		return 1;
 	}
-	close(hosts);
-	close(nets);
+	close_maps(&m);
 	prog = bpf_program__fd(skel->progs.xdp_blocklist);
 
-	for (k = 0; k < 2; k++) {
-		const char *kind = k ? "prefixes" : "addresses";
-
-		for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
-			char name[128];
-			int err;
-
-			if (new_maps(&hosts, &nets) || (err = fill(hosts, nets, counts[i], k))) {
-				fprintf(stderr, "ekf-net-bench: %lu %s: %s\n", counts[i], kind,
-					strerror(errno));
-				return 1;
-			}
-			bpf_map_update_elem(bpf_map__fd(skel->maps.hosts), &zero, &hosts, BPF_ANY);
-			bpf_map_update_elem(bpf_map__fd(skel->maps.nets), &zero, &nets, BPF_ANY);
-			set_config(skel, k ? XBL_HAVE_NETS : XBL_HAVE_HOSTS);
-			ns = cost(prog, &retval);
-			if (ns < 0 || retval != 2 /* XDP_PASS */) {
-				fprintf(stderr, "ekf-net-bench: run failed (retval %u)\n", retval);
-				return 1;
-			}
-			snprintf(name, sizeof(name), "xdp-blocklist/cost/%s/%s", kind, count_name(counts[i]));
-			if (i == 0) {
-				one[k] = ns;
-				emit_cost(name, ns, 0, NULL, NULL, 0);
-			} else {
-				emit_cost(name, ns, one[k], "1 rule",
-					  counts[i] == 1000000 ? "<=1.5x" : NULL, 1.5);
-			}
-			if (counts[i] == 1000000)
-				printf("{\"name\":\"xdp-blocklist/memory/%s/1M\",\"value\":%.1f,\"unit\":\"MiB\",\"baseline\":null,\"bytes\":%lld,\"note\":\"fdinfo memlock of the rule map\",\"kernel\":\"%s\"}\n",
-				       kind, (k ? map_memory(nets) : map_memory(hosts)) / 1048576.0,
-				       k ? map_memory(nets) : map_memory(hosts), kernel);
-			close(hosts);
-			close(nets);
-		}
-	}
+	series("addresses", hosts_only, 1);
+	series("prefixes", p24, 1);
+	series("prefixes-4-lengths", mix4, 4);
+	series("prefixes-8-lengths", mix8, 8);
+	series("prefixes-32-lengths", all, 32);
 
 	if (xdp_filter_id) {
 		int fd = bpf_prog_get_fd_by_id(xdp_filter_id);
 		double theirs;
+		__u32 retval;
 
 		/* ours with one address listed, as xdp-filter below */
-		new_maps(&hosts, &nets);
-		fill(hosts, nets, 1, false);
-		bpf_map_update_elem(bpf_map__fd(skel->maps.hosts), &zero, &hosts, BPF_ANY);
-		bpf_map_update_elem(bpf_map__fd(skel->maps.nets), &zero, &nets, BPF_ANY);
-		set_config(skel, XBL_HAVE_HOSTS);
-		ns = cost(prog, &retval);
+		new_maps(&m);
+		fill(&m, 1, hosts_only, 1);
+		ns = run_case(&m, XBL_HAVE_HOSTS, 2);
 		theirs = fd < 0 ? -1 : cost(fd, &retval);
 		if (theirs > 0)
 			emit_cost("xdp-blocklist/cost/addresses/1:vs-xdp-filter", ns, theirs,
@@ -291,6 +397,7 @@ int main(int argc, char **argv)
 		else
 			printf("{\"name\":\"xdp-blocklist/cost/addresses/1:vs-xdp-filter\",\"value\":%.1f,\"unit\":\"ns/pkt\",\"baseline\":null,\"goal\":\"<=1.0x\",\"met\":null,\"note\":\"xdp-filter program %u not runnable: %s\",\"kernel\":\"%s\"}\n",
 			       ns, xdp_filter_id, strerror(errno), kernel);
+		close_maps(&m);
 	}
 	ebpf_xdp_blocklist__destroy(skel);
 	return 0;

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ebpf-xdp-blocklist: drop packets by source address (IPv4/IPv6, exact
- * hosts in a hash, prefixes in an LPM trie, longest prefix counted) and,
- * with the ebpf_kfunc module, by payload signature (ekf_memmem).
+ * hosts in a hash, prefixes in a hash per (length, masked address) walked
+ * from the longest listed length down, or in an LPM trie when a set has
+ * many lengths; longest prefix counted) and, with the ebpf_kfunc module,
+ * by payload signature (ekf_memmem).
  *
  * The rule maps are inner maps of two arrays of maps; config->gen picks
  * the slot, so userspace swaps a whole rule set with one write.
@@ -47,12 +49,27 @@ struct lpm_map {
 	__uint(value_size, sizeof(struct xbl_rule_val));
 };
 
+struct pfx_map {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, XBL_DEFAULT_MAX_RULES);
+	__uint(key_size, sizeof(struct xbl_lpm_key));
+	__uint(value_size, sizeof(struct xbl_rule_val));
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
 	__uint(max_entries, 2);
 	__type(key, __u32);
 	__array(values, struct host_map);
 } hosts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__array(values, struct pfx_map);
+} pfx SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
@@ -108,6 +125,71 @@ static __always_inline void hit(struct xbl_rule_val *v, __u64 bytes)
 {
 	__sync_fetch_and_add(&v->packets, 1);
 	__sync_fetch_and_add(&v->bytes, bytes);
+}
+
+/* index of the lowest set bit of x (x != 0): de Bruijn sequence */
+static const __u8 debruijn64[64] = {
+	0, 1, 48, 2, 57, 49, 28, 3, 61, 58, 50, 42, 38, 29, 17, 4,
+	62, 55, 59, 36, 53, 51, 43, 22, 45, 39, 33, 30, 24, 18, 12, 5,
+	63, 47, 56, 27, 60, 41, 37, 16, 54, 35, 52, 21, 44, 32, 23, 11,
+	46, 26, 40, 15, 34, 20, 31, 10, 25, 14, 19, 9, 13, 8, 7, 6,
+};
+
+static __always_inline __u32 lowest_bit(__u64 x)
+{
+	return debruijn64[((x & -x) * 0x03f79d71b4cb0a89ULL) >> 58];
+}
+
+/* addr word w (network order) masked to its first plen - 32 * w bits */
+static __always_inline __u32 mask_word(__u32 a, __u32 plen, __u32 w)
+{
+	int bits = (int)plen - 32 * (int)w;
+
+	if (bits <= 0)
+		return 0;
+	if (bits >= 32)
+		return a;
+	return a & bpf_htonl(0xffffffffu << (32 - bits));
+}
+
+struct pfx_key {
+	__u32 prefixlen;
+	__u32 w[4];
+};
+
+/*
+ * The rule of the longest listed prefix holding addr in the prefix hash
+ * map, or NULL: one exact lookup per listed length (config lens), longest
+ * first. Bounded loops for the verifier (at most XBL_PLENS lengths).
+ * lens is a copy on the stack: 6.1's verifier loses the bounds of gen
+ * once it has been spilled as a u32, and refuses cfg->lens[gen] later.
+ */
+static __always_inline struct xbl_rule_val *pfx_lookup(void *map, const __u64 *lens,
+						       const __u32 *addr)
+{
+	struct xbl_rule_val *v;
+	struct pfx_key k;
+	__u32 w, j, plen;
+	__u64 bits;
+
+	for (w = 0; w < 2; w++) {
+		bits = lens[w];
+		for (j = 0; j < 64; j++) {
+			if (!bits)
+				break;
+			plen = 127 - 64 * w - lowest_bit(bits);
+			bits &= bits - 1;
+			k.prefixlen = plen;
+			k.w[0] = mask_word(addr[0], plen, 0);
+			k.w[1] = mask_word(addr[1], plen, 1);
+			k.w[2] = mask_word(addr[2], plen, 2);
+			k.w[3] = mask_word(addr[3], plen, 3);
+			v = bpf_map_lookup_elem(map, &k);
+			if (v)
+				return v;
+		}
+	}
+	return NULL;
 }
 
 /* Where the L4 payload starts and which protocol/port it is for, or -1. */
@@ -194,6 +276,7 @@ int xdp_blocklist(struct xdp_md *ctx)
 	struct xbl_config *cfg;
 	struct xbl_rule_val *v;
 	__u32 zero = 0, gen, have;
+	__u64 lens[2];
 	void *l4, *inner;
 	__u16 dport = 0;
 	__u8 proto;
@@ -231,10 +314,20 @@ int xdp_blocklist(struct xdp_md *ctx)
 		return count(XBL_STAT_PASS, len, XDP_PASS);
 	gen = cfg->gen & 1;
 	have = cfg->have[gen];
+	lens[0] = cfg->lens[gen][0];
+	lens[1] = cfg->lens[gen][1];
 
 	inner = have & XBL_HAVE_HOSTS ? bpf_map_lookup_elem(&hosts, &gen) : NULL;
 	if (inner) {
 		v = bpf_map_lookup_elem(inner, key.addr);
+		if (v) {
+			hit(v, len);
+			return count(XBL_STAT_DROP_RULE, len, XDP_DROP);
+		}
+	}
+	inner = have & XBL_HAVE_PFX ? bpf_map_lookup_elem(&pfx, &gen) : NULL;
+	if (inner) {
+		v = pfx_lookup(inner, lens, (const __u32 *)key.addr);
 		if (v) {
 			hit(v, len);
 			return count(XBL_STAT_DROP_RULE, len, XDP_DROP);

@@ -399,15 +399,16 @@ static void parse_args(struct args *a, int argc, char **argv, const char *usage)
 
 struct state {
 	char dir[128];		/* EKF_PIN_ROOT/xdp-blocklist/IFACE */
-	int config, stats, hosts, nets, sigs;	/* pinned maps */
+	int config, stats, hosts, nets, sigs, pfx;	/* pinned maps */
 	struct xbl_config cfg;
 };
 
-static const char *const map_names[] = { "config", "stats", "hosts", "nets", "sigs" };
+#define NR_PINNED_MAPS	6
+static const char *const map_names[] = { "config", "stats", "hosts", "nets", "sigs", "pfx" };
 
 static int *state_fd(struct state *s, int i)
 {
-	int *fds[] = { &s->config, &s->stats, &s->hosts, &s->nets, &s->sigs };
+	int *fds[] = { &s->config, &s->stats, &s->hosts, &s->nets, &s->sigs, &s->pfx };
 
 	return fds[i];
 }
@@ -425,7 +426,7 @@ static void state_open(struct state *s, const struct args *a)
 	int i;
 
 	ekf_iface_dir(TOOL, a->iface, s->dir, sizeof(s->dir));
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < NR_PINNED_MAPS; i++)
 		*state_fd(s, i) = -1;
 	pin_path(s, "link", path, sizeof(path));
 	if (access(path, F_OK)) {
@@ -433,7 +434,7 @@ static void state_open(struct state *s, const struct args *a)
 			"ebpf-xdp-blocklist", a->iface, path, a->iface);
 		exit(EKF_EXIT_FAIL);
 	}
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < NR_PINNED_MAPS; i++) {
 		pin_path(s, map_names[i], path, sizeof(path));
 		*state_fd(s, i) = bpf_obj_get(path);
 		if (*state_fd(s, i) < 0) {
@@ -479,24 +480,52 @@ static int inner_or_die(const struct state *s, int outer, const char *what)
 	return fd;
 }
 
-/* New empty inner maps, as the program's templates define them. */
-static int new_rule_maps(__u32 max_rules, int *hosts, int *nets)
+/* The inner maps of one rule set (slot) */
+struct rule_maps {
+	int hosts;	/* single addresses */
+	int pfx;	/* prefixes by (length, masked address) */
+	int nets;	/* prefixes in the LPM trie */
+};
+
+static void close_rule_maps(struct rule_maps *m)
+{
+	if (m->hosts >= 0)
+		close(m->hosts);
+	if (m->pfx >= 0)
+		close(m->pfx);
+	if (m->nets >= 0)
+		close(m->nets);
+	m->hosts = m->pfx = m->nets = -1;
+}
+
+/* New empty inner maps, as the program's templates define them; hosts too if !keep_hosts. */
+static int new_rule_maps(__u32 max_rules, struct rule_maps *m, bool keep_hosts)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_NO_PREALLOC);
+	int err;
 
-	*hosts = bpf_map_create(BPF_MAP_TYPE_HASH, "xbl_hosts", sizeof(struct xbl_host_key),
+	if (!keep_hosts)
+		m->hosts = bpf_map_create(BPF_MAP_TYPE_HASH, "xbl_hosts", sizeof(struct xbl_host_key),
+					  sizeof(struct xbl_rule_val), max_rules, &opts);
+	m->pfx = bpf_map_create(BPF_MAP_TYPE_HASH, "xbl_pfx", sizeof(struct xbl_lpm_key),
 				sizeof(struct xbl_rule_val), max_rules, &opts);
-	if (*hosts < 0)
-		return -errno;
-	*nets = bpf_map_create(BPF_MAP_TYPE_LPM_TRIE, "xbl_nets", sizeof(struct xbl_lpm_key),
-			       sizeof(struct xbl_rule_val), max_rules, &opts);
-	if (*nets < 0) {
-		int err = -errno;
+	m->nets = bpf_map_create(BPF_MAP_TYPE_LPM_TRIE, "xbl_nets", sizeof(struct xbl_lpm_key),
+				 sizeof(struct xbl_rule_val), max_rules, &opts);
+	if (m->hosts >= 0 && m->pfx >= 0 && m->nets >= 0)
+		return 0;
+	err = -errno;
+	if (keep_hosts)
+		m->hosts = -1;
+	close_rule_maps(m);
+	return err;
+}
 
-		close(*hosts);
-		return err;
-	}
-	return 0;
+/* The active set's maps, or exits 1 */
+static void open_rule_maps(const struct state *s, struct rule_maps *m)
+{
+	m->hosts = inner_or_die(s, s->hosts, "address");
+	m->pfx = inner_or_die(s, s->pfx, "prefix hash");
+	m->nets = inner_or_die(s, s->nets, "prefix trie");
 }
 
 static bool is_host(const struct ekf_cidr *c)
@@ -504,14 +533,50 @@ static bool is_host(const struct ekf_cidr *c)
 	return c->plen == 128;
 }
 
-/* XBL_HAVE_* of rules */
-static __u32 have_bits(const struct ekf_cidr *c, size_t n)
+/* XBL_HAVE_* of rules, prefixes in the trie or the hash */
+static __u32 have_bits(const struct ekf_cidr *c, size_t n, bool trie)
 {
 	__u32 bits = 0;
 
 	for (size_t i = 0; i < n; i++)
-		bits |= is_host(&c[i]) ? XBL_HAVE_HOSTS : XBL_HAVE_NETS;
+		bits |= is_host(&c[i]) ? XBL_HAVE_HOSTS : trie ? XBL_HAVE_NETS : XBL_HAVE_PFX;
 	return bits;
+}
+
+/*
+ * Prefix lengths of slot: the program walks config lens (a bitmap) in the
+ * prefix hash; nlen counts the rules of each length, so that del clears
+ * the bit of a length that no rule has any more.
+ */
+static void len_bit(struct xbl_config *cfg, __u32 slot, __u32 plen, bool on)
+{
+	__u32 b = XBL_PLENS - 1 - plen;
+
+	if (on)
+		cfg->lens[slot][b / 64] |= 1ull << (b % 64);
+	else
+		cfg->lens[slot][b / 64] &= ~(1ull << (b % 64));
+}
+
+static unsigned int nr_lengths(const struct xbl_config *cfg, __u32 slot)
+{
+	unsigned int n = 0;
+
+	for (__u32 l = 0; l < XBL_PLENS; l++)
+		n += cfg->nlen[slot][l] != 0;
+	return n;
+}
+
+/* The set of slot keeps its prefixes in the LPM trie (else the hash). */
+static bool set_is_trie(const struct xbl_config *cfg, __u32 slot)
+{
+	return cfg->have[slot] & XBL_HAVE_NETS;
+}
+
+/* The map that holds the prefixes of the active set */
+static int prefix_map(const struct state *s, const struct rule_maps *m)
+{
+	return set_is_trie(&s->cfg, s->cfg.gen & 1) ? m->nets : m->pfx;
 }
 
 static int rule_set(int hosts, int nets, const struct ekf_cidr *c,
@@ -619,7 +684,8 @@ static int cmd_attach(struct args *a)
 	char cause[512] = "", fix[512] = "", path[PATH_MAX], why[256] = "";
 	static char vlog[1 << 20];
 	struct state s = {};
-	int hosts = -1, nets = -1, link = -1, err, i;
+	struct rule_maps rm = { -1, -1, -1 };
+	int link = -1, err, i;
 	bool sig_ok;
 	__u32 zero = 0;
 
@@ -637,7 +703,7 @@ static int cmd_attach(struct args *a)
 	}
 
 	/* the first rule set, also the outer maps' inner-map templates */
-	err = new_rule_maps(a->max_rules, &hosts, &nets);
+	err = new_rule_maps(a->max_rules, &rm, false);
 	if (err) {
 		ekf_err("cannot create the rule maps (max %u rules): %s", a->max_rules, strerror(-err));
 		return EKF_EXIT_FAIL;
@@ -651,8 +717,9 @@ static int cmd_attach(struct args *a)
 		}
 		skel->rodata->have_memmem = sig_ok;
 		/* not bpf_map__inner_map(): libbpf 1.1 crashes there */
-		bpf_map__set_inner_map_fd(skel->maps.hosts, hosts);
-		bpf_map__set_inner_map_fd(skel->maps.nets, nets);
+		bpf_map__set_inner_map_fd(skel->maps.hosts, rm.hosts);
+		bpf_map__set_inner_map_fd(skel->maps.pfx, rm.pfx);
+		bpf_map__set_inner_map_fd(skel->maps.nets, rm.nets);
 		vlog[0] = '\0';
 		bpf_program__set_log_buf(skel->progs.xdp_blocklist, vlog, sizeof(vlog));
 		ekf_log_clear();
@@ -681,8 +748,9 @@ static int cmd_attach(struct args *a)
 	if (!sig_ok && opt_verbose)
 		fprintf(stderr, "ebpf-xdp-blocklist: payload signatures unavailable: %s\n", cause);
 
-	if (bpf_map_update_elem(bpf_map__fd(skel->maps.hosts), &zero, &hosts, BPF_ANY) ||
-	    bpf_map_update_elem(bpf_map__fd(skel->maps.nets), &zero, &nets, BPF_ANY)) {
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.hosts), &zero, &rm.hosts, BPF_ANY) ||
+	    bpf_map_update_elem(bpf_map__fd(skel->maps.pfx), &zero, &rm.pfx, BPF_ANY) ||
+	    bpf_map_update_elem(bpf_map__fd(skel->maps.nets), &zero, &rm.nets, BPF_ANY)) {
 		err = -errno;
 		ekf_err("cannot install the rule maps: %s", strerror(errno));
 		goto fail;
@@ -702,10 +770,11 @@ static int cmd_attach(struct args *a)
 		goto fail;
 	}
 	{
-		struct bpf_map *maps[] = { skel->maps.config, skel->maps.stats, skel->maps.hosts,
-					   skel->maps.nets, skel->maps.sigs };
+		struct bpf_map *maps[NR_PINNED_MAPS] = { skel->maps.config, skel->maps.stats,
+							 skel->maps.hosts, skel->maps.nets,
+							 skel->maps.sigs, skel->maps.pfx };
 
-		for (i = 0; i < 5; i++) {
+		for (i = 0; i < NR_PINNED_MAPS; i++) {
 			pin_path(&s, map_names[i], path, sizeof(path));
 			err = bpf_map__pin(maps[i], path);
 			if (err) {
@@ -752,8 +821,7 @@ static int cmd_attach(struct args *a)
 		goto fail_pins;
 	}
 	close(link);
-	close(hosts);
-	close(nets);
+	close_rule_maps(&rm);
 	ebpf_xdp_blocklist__destroy(skel);
 	return EKF_EXIT_OK;
 
@@ -762,10 +830,7 @@ fail_pins:
 fail:
 	if (link >= 0)
 		close(link);
-	if (hosts >= 0)
-		close(hosts);
-	if (nets >= 0)
-		close(nets);
+	close_rule_maps(&rm);
 	ebpf_xdp_blocklist__destroy(skel);
 	return EKF_EXIT_FAIL;
 }
@@ -792,70 +857,6 @@ static int cmd_detach(struct args *a)
 /* ------------------------------------------------------------------ */
 /* Rules                                                               */
 
-static int cmd_add(struct args *a)
-{
-	struct state s;
-	int hosts, nets, err;
-	__u32 bits;
-	char buf[64];
-	size_t i;
-
-	state_open(&s, a);
-	hosts = inner_or_die(&s, s.hosts, "address");
-	nets = inner_or_die(&s, s.nets, "prefix");
-	bits = have_bits(a->cidrs, a->ncidrs);
-	if ((s.cfg.have[s.cfg.gen & 1] & bits) != bits) {
-		/* the program looks in a map before the first rule is there */
-		s.cfg.have[s.cfg.gen & 1] |= bits;
-		config_write(&s);
-	}
-	for (i = 0; i < a->ncidrs; i++) {
-		err = rule_update(hosts, nets, &a->cidrs[i], BPF_NOEXIST);
-		if (err == -EEXIST)
-			continue;
-		if (err) {
-			ekf_cidr_str(a->cidrs[i].addr, a->cidrs[i].plen, buf, sizeof(buf));
-			ekf_err("cannot add %s:", buf);
-			full_error(&s, a->iface, err);
-			return EKF_EXIT_FAIL;
-		}
-	}
-	return EKF_EXIT_OK;
-}
-
-static int cmd_del(struct args *a)
-{
-	struct xbl_rule_val *saved;
-	struct state s;
-	int hosts, nets, err = 0;
-	char buf[64];
-	size_t i, j;
-
-	state_open(&s, a);
-	hosts = inner_or_die(&s, s.hosts, "address");
-	nets = inner_or_die(&s, s.nets, "prefix");
-	saved = calloc(a->ncidrs, sizeof(*saved));
-	if (!saved)
-		return EKF_EXIT_FAIL;
-	/* all or nothing: a rule that is not listed puts back those removed */
-	for (i = 0; i < a->ncidrs; i++) {
-		rule_value(hosts, nets, &a->cidrs[i], &saved[i]);
-		err = rule_delete(hosts, nets, &a->cidrs[i]);
-		if (err)
-			break;
-	}
-	if (!err)
-		return EKF_EXIT_OK;
-	for (j = 0; j < i; j++)
-		rule_set(hosts, nets, &a->cidrs[j], &saved[j], BPF_ANY);
-	ekf_cidr_str(a->cidrs[i].addr, a->cidrs[i].plen, buf, sizeof(buf));
-	if (err == -ENOENT)
-		ekf_err("%s is not listed on %s: nothing removed", buf, a->iface);
-	else
-		ekf_err("cannot remove %s: %s (nothing removed)", buf, strerror(-err));
-	return EKF_EXIT_FAIL;
-}
-
 /*
  * Waits until no XDP program can still be running with the old
  * generation: they run inside RCU read-side sections (NAPI softirq), and
@@ -868,44 +869,253 @@ static void wait_programs(void)
 		usleep(100 * 1000);
 }
 
-/* Fills a new rule set in the spare slot and makes it the active one. */
-static int swap_rules(struct state *s, const struct args *a)
+/*
+ * Fills a new rule set in the spare slot and makes it the active one: the
+ * rules c[0..n) with their counters vals (or zero), the prefixes in the
+ * hash if they have at most XBL_HASH_LENS_MAX distinct lengths, else in
+ * the trie. keep_hosts: the new set shares the active set's address map
+ * (c then holds prefixes only).
+ */
+static int swap_rules(struct state *s, const char *iface, const struct ekf_cidr *c,
+		      const struct xbl_rule_val *vals, size_t n, bool keep_hosts)
 {
-	__u32 old = s->cfg.gen & 1, spare = old ^ 1;
-	int hosts, nets, err;
+	static const struct xbl_rule_val zero;
+	__u32 old = s->cfg.gen & 1, spare = old ^ 1, l;
+	struct rule_maps m = { -1, -1, -1 };
+	bool seen[XBL_PLENS] = {}, trie;
+	unsigned int nlens = 0;
 	char buf[64];
 	size_t i;
+	int err;
 
-	err = new_rule_maps(s->cfg.max_rules, &hosts, &nets);
+	for (i = 0; i < n; i++)
+		if (!is_host(&c[i]) && !seen[c[i].plen]) {
+			seen[c[i].plen] = true;
+			nlens++;
+		}
+	trie = nlens > XBL_HASH_LENS_MAX;
+	if (keep_hosts)
+		m.hosts = inner_or_die(s, s->hosts, "address");
+	err = new_rule_maps(s->cfg.max_rules, &m, keep_hosts);
 	if (err) {
 		ekf_err("cannot create new rule maps: %s", strerror(-err));
 		return EKF_EXIT_FAIL;
 	}
-	for (i = 0; i < a->ncidrs; i++) {
-		err = rule_update(hosts, nets, &a->cidrs[i], BPF_ANY);
+	memset(s->cfg.nlen[spare], 0, sizeof(s->cfg.nlen[spare]));
+	memset(s->cfg.lens[spare], 0, sizeof(s->cfg.lens[spare]));
+	for (i = 0; i < n; i++) {
+		err = rule_set(m.hosts, trie ? m.nets : m.pfx, &c[i], vals ? &vals[i] : &zero,
+			       BPF_NOEXIST);
+		if (err == -EEXIST)
+			continue;	/* listed twice */
 		if (err) {
-			ekf_cidr_str(a->cidrs[i].addr, a->cidrs[i].plen, buf, sizeof(buf));
+			ekf_cidr_str(c[i].addr, c[i].plen, buf, sizeof(buf));
 			ekf_err("cannot add %s (nothing changed):", buf);
-			full_error(s, a->iface, err);
+			full_error(s, iface, err);
+			close_rule_maps(&m);
 			return EKF_EXIT_FAIL;
 		}
+		if (!is_host(&c[i]))
+			s->cfg.nlen[spare][c[i].plen]++;
 	}
-	if (bpf_map_update_elem(s->hosts, &spare, &hosts, BPF_ANY) ||
-	    bpf_map_update_elem(s->nets, &spare, &nets, BPF_ANY)) {
+	for (l = 0; l < XBL_PLENS; l++)
+		if (s->cfg.nlen[spare][l])
+			len_bit(&s->cfg, spare, l, true);
+	if (bpf_map_update_elem(s->hosts, &spare, &m.hosts, BPF_ANY) ||
+	    bpf_map_update_elem(s->pfx, &spare, &m.pfx, BPF_ANY) ||
+	    bpf_map_update_elem(s->nets, &spare, &m.nets, BPF_ANY)) {
 		ekf_err("cannot install the new rule maps: %s", strerror(errno));
+		close_rule_maps(&m);
 		return EKF_EXIT_FAIL;
 	}
-	s->cfg.have[spare] = have_bits(a->cidrs, a->ncidrs);
+	s->cfg.have[spare] = have_bits(c, n, trie) | (trie ? XBL_HAVE_NETS : 0) |
+			     (keep_hosts ? s->cfg.have[old] & XBL_HAVE_HOSTS : 0);
 	config_write(s);	/* the spare slot's flags, still unused */
 	s->cfg.gen = spare;
 	config_write(s);	/* the switch */
 	wait_programs();
 	/* the old set: freed once no program holds it */
 	bpf_map_delete_elem(s->hosts, &old);
+	bpf_map_delete_elem(s->pfx, &old);
 	bpf_map_delete_elem(s->nets, &old);
-	close(hosts);
-	close(nets);
+	close_rule_maps(&m);
 	return EKF_EXIT_OK;
+}
+
+/*
+ * add of prefixes that take a hash set past XBL_HASH_LENS_MAX lengths:
+ * the set's prefixes (with their hits) and the new ones move to a trie
+ * set, swapped in like a load. Hits that land between the copy and the
+ * swap are not carried over.
+ */
+static int add_to_trie(struct state *s, const struct args *a, int pfx)
+{
+	struct xbl_lpm_key k, next;
+	struct ekf_cidr *c;
+	struct xbl_rule_val *v;
+	size_t n = 0, cap = a->ncidrs + 1024, i;
+	void *prev = NULL;
+	int rc;
+
+	c = calloc(cap, sizeof(*c));
+	v = calloc(cap, sizeof(*v));
+	if (!c || !v)
+		goto oom;
+	while (!bpf_map_get_next_key(pfx, prev, &next)) {
+		k = next;
+		prev = &k;
+		if (n == cap) {
+			cap *= 2;
+			c = realloc(c, cap * sizeof(*c));
+			v = realloc(v, cap * sizeof(*v));
+			if (!c || !v)
+				goto oom;
+		}
+		if (bpf_map_lookup_elem(pfx, &k, &v[n]))
+			continue;
+		memset(&c[n], 0, sizeof(c[n]));
+		memcpy(c[n].addr, k.addr, 16);
+		c[n].plen = k.prefixlen;
+		n++;
+	}
+	if (n + a->ncidrs > cap) {
+		cap = n + a->ncidrs;
+		c = realloc(c, cap * sizeof(*c));
+		v = realloc(v, cap * sizeof(*v));
+		if (!c || !v)
+			goto oom;
+	}
+	for (i = 0; i < a->ncidrs; i++) {
+		if (is_host(&a->cidrs[i]))
+			continue;	/* already in the shared address map */
+		c[n] = a->cidrs[i];
+		memset(&v[n], 0, sizeof(v[n]));
+		n++;
+	}
+	rc = swap_rules(s, a->iface, c, v, n, true);
+	free(c);
+	free(v);
+	return rc;
+oom:
+	ekf_err("out of memory");
+	free(c);
+	free(v);
+	return EKF_EXIT_FAIL;
+}
+
+static int cmd_add(struct args *a)
+{
+	struct rule_maps m;
+	struct state s;
+	__u32 gen, bits, l, nlen_before[XBL_PLENS];
+	__u64 lens_before[2];
+	int err, pmap;
+	char buf[64];
+	size_t i;
+
+	state_open(&s, a);
+	gen = s.cfg.gen & 1;
+	open_rule_maps(&s, &m);
+	pmap = prefix_map(&s, &m);
+	bits = have_bits(a->cidrs, a->ncidrs, set_is_trie(&s.cfg, gen));
+	memcpy(nlen_before, s.cfg.nlen[gen], sizeof(nlen_before));
+	memcpy(lens_before, s.cfg.lens[gen], sizeof(lens_before));
+	for (i = 0; i < a->ncidrs; i++)
+		if (!is_host(&a->cidrs[i]) && !s.cfg.nlen[gen][a->cidrs[i].plen]) {
+			s.cfg.nlen[gen][a->cidrs[i].plen] = 1;	/* counted for real below */
+			len_bit(&s.cfg, gen, a->cidrs[i].plen, true);
+		}
+	if (!set_is_trie(&s.cfg, gen) && nr_lengths(&s.cfg, gen) > XBL_HASH_LENS_MAX) {
+		/* hosts go in the address map that the new set shares */
+		memcpy(s.cfg.nlen[gen], nlen_before, sizeof(nlen_before));
+		memcpy(s.cfg.lens[gen], lens_before, sizeof(lens_before));
+		for (i = 0; i < a->ncidrs; i++)
+			if (is_host(&a->cidrs[i])) {
+				if ((s.cfg.have[gen] & XBL_HAVE_HOSTS) == 0) {
+					s.cfg.have[gen] |= XBL_HAVE_HOSTS;
+					config_write(&s);
+				}
+				err = rule_update(m.hosts, pmap, &a->cidrs[i], BPF_NOEXIST);
+				if (err && err != -EEXIST)
+					goto fail;
+			}
+		return add_to_trie(&s, a, m.pfx);
+	}
+	/* the program looks in a map (and at a length) before the first rule is there */
+	s.cfg.have[gen] |= bits;
+	config_write(&s);
+	memcpy(s.cfg.nlen[gen], nlen_before, sizeof(nlen_before));
+	for (i = 0; i < a->ncidrs; i++) {
+		err = rule_update(m.hosts, pmap, &a->cidrs[i], BPF_NOEXIST);
+		if (err == -EEXIST)
+			continue;
+		if (err)
+			goto fail;
+		if (!is_host(&a->cidrs[i]))
+			s.cfg.nlen[gen][a->cidrs[i].plen]++;
+	}
+	for (l = 0; l < XBL_PLENS; l++)
+		if (!s.cfg.nlen[gen][l])
+			len_bit(&s.cfg, gen, l, false);
+	config_write(&s);
+	return EKF_EXIT_OK;
+fail:
+	ekf_cidr_str(a->cidrs[i].addr, a->cidrs[i].plen, buf, sizeof(buf));
+	ekf_err("cannot add %s:", buf);
+	full_error(&s, a->iface, err);
+	/* the counts of what went in before */
+	for (l = 0; l < XBL_PLENS; l++)
+		if (!s.cfg.nlen[gen][l])
+			len_bit(&s.cfg, gen, l, false);
+	config_write(&s);
+	return EKF_EXIT_FAIL;
+}
+
+static int cmd_del(struct args *a)
+{
+	struct xbl_rule_val *saved;
+	struct rule_maps m;
+	struct state s;
+	int pmap, err = 0;
+	__u32 gen;
+	char buf[64];
+	size_t i, j;
+
+	state_open(&s, a);
+	gen = s.cfg.gen & 1;
+	open_rule_maps(&s, &m);
+	pmap = prefix_map(&s, &m);
+	saved = calloc(a->ncidrs, sizeof(*saved));
+	if (!saved)
+		return EKF_EXIT_FAIL;
+	/* all or nothing: a rule that is not listed puts back those removed */
+	for (i = 0; i < a->ncidrs; i++) {
+		rule_value(m.hosts, pmap, &a->cidrs[i], &saved[i]);
+		err = rule_delete(m.hosts, pmap, &a->cidrs[i]);
+		if (err)
+			break;
+	}
+	if (!err) {
+		/* a length without rules leaves the program's walk, after its rules */
+		for (i = 0; i < a->ncidrs; i++) {
+			__u32 l = a->cidrs[i].plen;
+
+			if (is_host(&a->cidrs[i]) || !s.cfg.nlen[gen][l])
+				continue;
+			if (!--s.cfg.nlen[gen][l])
+				len_bit(&s.cfg, gen, l, false);
+		}
+		config_write(&s);
+		return EKF_EXIT_OK;
+	}
+	for (j = 0; j < i; j++)
+		rule_set(m.hosts, pmap, &a->cidrs[j], &saved[j], BPF_ANY);
+	ekf_cidr_str(a->cidrs[i].addr, a->cidrs[i].plen, buf, sizeof(buf));
+	if (err == -ENOENT)
+		ekf_err("%s is not listed on %s: nothing removed", buf, a->iface);
+	else
+		ekf_err("cannot remove %s: %s (nothing removed)", buf, strerror(-err));
+	return EKF_EXIT_FAIL;
 }
 
 static int cmd_load(struct args *a)
@@ -913,7 +1123,7 @@ static int cmd_load(struct args *a)
 	struct state s;
 
 	state_open(&s, a);
-	return swap_rules(&s, a);
+	return swap_rules(&s, a->iface, a->cidrs, NULL, a->ncidrs, false);
 }
 
 static int cmd_flush(struct args *a)
@@ -922,8 +1132,7 @@ static int cmd_flush(struct args *a)
 	int rc;
 
 	state_open(&s, a);
-	a->ncidrs = 0;
-	rc = swap_rules(&s, a);
+	rc = swap_rules(&s, a->iface, NULL, NULL, 0, false);
 	if (rc == EKF_EXIT_OK && s.cfg.nsigs) {
 		s.cfg.nsigs = 0;
 		config_write(&s);
@@ -978,6 +1187,7 @@ static int cmd_list(struct args *a)
 	struct xbl_host_key hk, hnext;
 	struct xbl_rule_val v;
 	struct xbl_sig sg;
+	struct rule_maps m;
 	struct state s;
 	int hosts, nets;
 	char buf[64];
@@ -985,8 +1195,9 @@ static int cmd_list(struct args *a)
 	__u32 i;
 
 	state_open(&s, a);
-	hosts = inner_or_die(&s, s.hosts, "address");
-	nets = inner_or_die(&s, s.nets, "prefix");
+	open_rule_maps(&s, &m);
+	hosts = m.hosts;
+	nets = prefix_map(&s, &m);
 	printf("%-44s %12s %14s\n", "RULE", "PACKETS", "BYTES");
 	for (prev = NULL; !bpf_map_get_next_key(hosts, prev, &hnext); prev = &hk) {
 		hk = hnext;
@@ -1019,12 +1230,14 @@ static int cmd_stats(struct args *a)
 	__u32 len = sizeof(li), i;
 	int ncpu, c, link, hosts, nets;
 	const char *mode = "not attached";
+	struct rule_maps m;
 	struct state s;
 	unsigned int ifindex = 0;
 
 	state_open(&s, a);
-	hosts = inner_or_die(&s, s.hosts, "address");
-	nets = inner_or_die(&s, s.nets, "prefix");
+	open_rule_maps(&s, &m);
+	hosts = m.hosts;
+	nets = prefix_map(&s, &m);
 	ncpu = libbpf_num_possible_cpus();
 	if (ncpu < 1)
 		ncpu = 1;
@@ -1060,6 +1273,9 @@ static int cmd_stats(struct args *a)
 	printf("rules:       %lu addresses, %lu prefixes (at most %u of each)\n",
 	       count_keys(hosts, sizeof(struct xbl_host_key)),
 	       count_keys(nets, sizeof(struct xbl_lpm_key)), s.cfg.max_rules);
+	printf("lookup:      prefixes in %s, %u distinct lengths\n",
+	       set_is_trie(&s.cfg, s.cfg.gen & 1) ? "an LPM trie" : "a hash by length",
+	       nr_lengths(&s.cfg, s.cfg.gen & 1));
 	printf("signatures:  %u (%s)\n", s.cfg.nsigs,
 	       s.cfg.sig_capable ? "ekf_memmem in use" :
 	       "unavailable: the " MODULE_NAME " module was not loaded at attach");

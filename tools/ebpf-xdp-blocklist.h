@@ -5,9 +5,14 @@
  * Addresses are 16 bytes: IPv6 as is, IPv4 mapped (::ffff:a.b.c.d, prefix
  * length + 96), so that one rule set holds both families. Single addresses
  * (/32, /128) go to an exact-match hash (one lookup, whatever the number of
- * rules), prefixes to an LPM trie. Each set lives in slot `gen` of an
- * array of maps, so that `load` fills the other slot and flips `gen`: the
- * program sees either the whole old set or the whole new one.
+ * rules). Prefixes go to a hash keyed by (length, masked address), looked
+ * up from the longest listed length down, while the set has at most
+ * XBL_HASH_LENS_MAX distinct lengths: the cost follows the number of
+ * lengths, not of rules. A set with more lengths keeps its prefixes in an
+ * LPM trie instead, whose cost grows with its depth but not with the
+ * number of lengths (numbers in ebpf-xdp-blocklist(8)). Each set lives in
+ * slot `gen` of arrays of maps, so that `load` fills the other slot and
+ * flips `gen`: the program sees either the whole old set or the whole new one.
  */
 #ifndef EBPF_XDP_BLOCKLIST_H
 #define EBPF_XDP_BLOCKLIST_H
@@ -19,8 +24,17 @@
 #define XBL_SIG_WINDOW		1024	/* payload bytes searched per packet */
 #define XBL_DEFAULT_MAX_RULES	131072	/* per kind (hosts, prefixes) */
 #define XBL_MAX_MAX_RULES	(16u << 20)
+/*
+ * Prefix sets with more distinct lengths than this use the LPM trie: with
+ * 1M rules the trie costs about as much as this many hash lookups.
+ */
+#define XBL_HASH_LENS_MAX	3
+#define XBL_PLENS		128	/* prefix lengths 0..127 (128: the host hash) */
 
-/* LPM trie key; the hash key is just addr */
+/*
+ * LPM trie key, and prefix hash key (addr masked to prefixlen); the host
+ * hash key is just addr
+ */
 struct xbl_lpm_key {
 	__u32 prefixlen;	/* 0..128 (IPv4: 96 + prefix) */
 	__u8 addr[16];
@@ -61,10 +75,21 @@ struct xbl_config {
 	 * whole set is replaced (load, flush).
 	 */
 	__u32 have[2];
+	__u32 pad;
+	/*
+	 * Per slot, the prefix lengths that hold rules, for the prefix hash:
+	 * bit b of lens[slot][w] is length 127 - 64 * w - b, so that the
+	 * lowest set bit is the longest length. A bitmap, not a list: a
+	 * program reading it while a command rewrites config sees every
+	 * other length either way.
+	 */
+	__u64 lens[2][2];
+	__u32 nlen[2][XBL_PLENS];	/* per slot: rules per prefix length */
 };
 
 #define XBL_HAVE_HOSTS	1
-#define XBL_HAVE_NETS	2
+#define XBL_HAVE_NETS	2	/* prefixes in the LPM trie (nets) */
+#define XBL_HAVE_PFX	4	/* prefixes in the prefix hash (pfx) */
 
 enum xbl_mode { XBL_MODE_AUTO, XBL_MODE_NATIVE, XBL_MODE_GENERIC };
 

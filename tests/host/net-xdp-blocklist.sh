@@ -119,6 +119,48 @@ check_eq "xdp-blocklist: longest prefix counted: /30 over /29" "$N 0" \
 check_eq "xdp-blocklist: longest prefix counted: IPv6 /124 in /123" "$N $N" \
 	"$(hits fd99::30/124) $(hits fd99::20/123)"
 
+# --- the prefix hash, and its move to the trie ------------------------------
+# With at most 3 prefix lengths the set keeps its prefixes in a hash walked
+# longest length first; the first add past 3 lengths moves them (with their
+# hits) to the LPM trie; a length whose last rule goes leaves the walk.
+# lookup: "hash N" or "trie N", from the stats line
+lookup() { xbl stats "$IF" | awk '/^lookup:/ { print ($5 == "hash" ? "hash" : "trie"), $(NF - 2) }'; }
+xbl flush "$IF"
+run_tool xbl add "$IF" 10.99.0.16/29 10.99.0.20/30 fd99::20/123 10.99.0.11
+check_eq "xdp-blocklist: 3 prefix lengths: prefix hash" "0 hash 3" "$rc $(lookup)"
+recv_start "$RX" $PORT r3 || fail "xdp-blocklist: receiver" "not ready"
+send "$S2" 10.99.0.21 10.99.0.1 $PORT $N
+send "$S3" fd99::31 fd99::1 $PORT $N
+send "$S3" 10.99.0.31 10.99.0.1 $PORT $N
+recv_stop r3
+check_eq "xdp-blocklist: prefix hash drops (IPv4 /30, IPv6 /123) and passes the rest" "0 0 $N" \
+	"$(got r3 10.99.0.21) $(got r3 fd99::31) $(got r3 10.99.0.31)"
+check_eq "xdp-blocklist: prefix hash: longest prefix counted: /30 over /29" "$N 0 $N" \
+	"$(hits 10.99.0.20/30) $(hits 10.99.0.16/29) $(hits fd99::20/123)"
+run_tool xbl add "$IF" fd99::30/124
+check_eq "xdp-blocklist: a 4th prefix length moves the set to the trie" "0 trie 4" "$rc $(lookup)"
+check_eq "xdp-blocklist: the move keeps rules and hits" "$N 0 $N 0 0" \
+	"$(hits 10.99.0.20/30) $(hits 10.99.0.16/29) $(hits fd99::20/123) $(hits fd99::30/124) $(hits 10.99.0.11/32)"
+recv_start "$RX" $PORT r4 || fail "xdp-blocklist: receiver" "not ready"
+send "$S3" fd99::31 fd99::1 $PORT $N
+send "$S1" 10.99.0.11 10.99.0.1 $PORT $N
+recv_stop r4
+check_eq "xdp-blocklist: after the move: /124 counted over /123, address dropped" "0 0 $N $N $N" \
+	"$(got r4 fd99::31) $(got r4 10.99.0.11) $(hits fd99::30/124) $(hits fd99::20/123) $(hits 10.99.0.11/32)"
+printf '10.99.0.16/29\n10.99.0.20/30\n10.99.0.0/24\nfd99::/64\n' >"$T/t.conf"
+xbl load "$IF" "$T/t.conf"
+check_eq "xdp-blocklist: load of 4 prefix lengths picks the trie" "trie 4" "$(lookup)"
+printf '10.99.0.16/29\n10.99.0.20/30\n' >"$T/h.conf"
+xbl load "$IF" "$T/h.conf"
+xbl del "$IF" 10.99.0.20/30
+check_eq "xdp-blocklist: load picks the hash again; del drops an empty length" "hash 1" "$(lookup)"
+recv_start "$RX" $PORT r5 || fail "xdp-blocklist: receiver" "not ready"
+send "$S2" 10.99.0.21 10.99.0.1 $PORT $N
+recv_stop r5
+check_eq "xdp-blocklist: prefix hash: the shorter prefix catches what the longer did" "0 $N" \
+	"$(got r5 10.99.0.21) $(hits 10.99.0.16/29)"
+xbl add "$IF" 10.99.0.11	# s1 listed from its first packet below
+
 # --- changes under traffic ------------------------------------------------
 # s3 (allowed) and s1 (listed in every set) send throughout while rules
 # are added, removed and whole sets loaded: s3 loses nothing, s1 gets
