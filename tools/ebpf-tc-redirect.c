@@ -10,16 +10,13 @@
  * (the bad value named on stderr; nothing changed).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
-#include <linux/membarrier.h>
 #include <linux/pkt_sched.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -29,12 +26,9 @@
 #include "lib/ekf_log.h"
 #include "lib/ekf_net.h"
 #include "lib/ekf_pin.h"
+#include "lib/ekf_subcmd.h"
 #include "ebpf-tc-redirect.h"
 #include "ebpf_tc_redirect.skel.h"
-
-#ifndef EKF_VERSION
-#define EKF_VERSION "unknown"
-#endif
 
 /*
  * tcx attach types (kernel 6.6, commit e420bed02507 "bpf: Add fd-based
@@ -177,16 +171,6 @@ static const char usage_stats[] =
 "EXAMPLES:\n"
 "  ebpf-tc-redirect stats eth0\n";
 
-static const struct command {
-	const char *name;
-	const char *usage;
-} commands[] = {
-	{ "attach", usage_attach }, { "detach", usage_detach }, { "add", usage_add },
-	{ "del", usage_del }, { "load", usage_load }, { "flush", usage_flush },
-	{ "list", usage_list }, { "stats", usage_stats },
-};
-#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
-
 /* ------------------------------------------------------------------ */
 /* Arguments                                                           */
 
@@ -205,12 +189,6 @@ struct args {
 	unsigned int nrules;
 	const char *file;
 };
-
-static void help(const char *text)
-{
-	fputs(text, stdout);
-	exit(EKF_EXIT_OK);
-}
 
 /*
  * A rule from words (the options of add/del): --port, --proto, --to,
@@ -310,7 +288,7 @@ static void parse_args(struct args *a, int argc, char **argv, const char *usage)
 		if (!strcmp(w, "-v") || !strcmp(w, "--verbose")) {
 			opt_verbose = true;
 		} else if (!strcmp(w, "-h") || !strcmp(w, "--help")) {
-			help(usage);
+			ekf_help(usage);
 		} else if (is_attach && (!strcmp(w, "-i") || !strcmp(w, "--ingress") ||
 					 !strcmp(w, "-e") || !strcmp(w, "--egress"))) {
 			bool eg = w[1] == 'e' || !strcmp(w, "--egress");
@@ -452,16 +430,6 @@ static unsigned int rules_read(const struct state *s, struct tcr_rule *out)
 	return n;
 }
 
-/*
- * MEMBARRIER_CMD_GLOBAL is synchronize_rcu(): every program run that
- * could still read the old half has ended (they run under RCU).
- */
-static void wait_programs(void)
-{
-	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
-		usleep(100 * 1000);
-}
-
 /* Writes rules into the spare half and makes it the active one. */
 static int rules_write(struct state *s, const struct tcr_rule *r, unsigned int n)
 {
@@ -478,7 +446,7 @@ static int rules_write(struct state *s, const struct tcr_rule *r, unsigned int n
 	config_write(s);	/* the spare half's count, still unused */
 	s->cfg.gen = spare;
 	config_write(s);	/* the switch */
-	wait_programs();	/* the old half may be rewritten by the next command */
+	ekf_wait_bpf_readers();	/* the old half may be rewritten by the next command */
 	return EKF_EXIT_OK;
 }
 
@@ -831,88 +799,39 @@ static int cmd_stats(struct args *a)
 
 /* ------------------------------------------------------------------ */
 
+static const struct command {
+	struct ekf_subcmd sub;
+	int (*run)(struct args *a);
+} commands[] = {
+	{ { "attach", usage_attach }, cmd_attach },
+	{ { "detach", usage_detach }, cmd_detach },
+	{ { "add", usage_add }, cmd_add },
+	{ { "del", usage_del }, cmd_del },
+	{ { "load", usage_load }, cmd_load },
+	{ { "flush", usage_flush }, cmd_flush },
+	{ { "list", usage_list }, cmd_list },
+	{ { "stats", usage_stats }, cmd_stats },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help",    no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ 0 },
-	};
-	static struct args a;
-	char root[PATH_MAX];
-	int c, lock, err, rc;
+	struct args a = {};
+	int lock, rc;
 	size_t i;
 
 	ekf_prog_name = "ebpf-tc-redirect";
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:vhV", longopts, NULL)) != -1) {
-		if (c == 'v') {
-			opt_verbose = true;
-		} else if (c == 'h') {
-			help(usage_main);
-		} else if (c == 'V') {
-			printf("ebpf-tc-redirect %s\n", EKF_VERSION);
-			return EKF_EXIT_OK;
-		} else {
-			ekf_bad_option(NULL, argv, optopt, c);
-		}
-	}
-	if (optind >= argc)
-		ekf_usage_error(NULL, "missing command (attach, detach, add, del, load, flush, list, stats)");
-	a.cmd = argv[optind];
-	argc -= optind;
-	argv += optind;
-	if (!strcmp(a.cmd, "help")) {
-		if (argc < 2)
-			help(usage_main);
-		for (i = 0; i < NCOMMANDS; i++)
-			if (!strcmp(argv[1], commands[i].name))
-				help(commands[i].usage);
-		ekf_usage_error(NULL, "unknown command '%s'", argv[1]);
-	}
-	for (i = 0; i < NCOMMANDS; i++)
-		if (!strcmp(a.cmd, commands[i].name))
-			break;
-	if (i == NCOMMANDS)
-		ekf_usage_error(NULL, "unknown command '%s'", a.cmd);
-	parse_args(&a, argc, argv, commands[i].usage);
+	i = ekf_subcmd_parse(&argc, &argv, usage_main, &commands[0].sub, NCOMMANDS,
+			     sizeof(commands[0]), &opt_verbose);
+	a.cmd = argv[0];
+	parse_args(&a, argc, argv, commands[i].sub.usage);
 
 	/* Arguments are valid: only now touch anything. */
 	ekf_log_setup(opt_verbose);
-	if (!ekf_have_bpf_caps()) {
-		ekf_err("%s %s", a.cmd, EKF_NEED_ROOT_MSG);
+	lock = ekf_subcmd_lock(TOOL, a.cmd, LOCK_WAIT_MS);
+	if (lock < 0)
 		return EKF_EXIT_FAIL;
-	}
-	err = ekf_bpffs_ensure();
-	if (err) {
-		ekf_err("cannot mount bpffs on %s: %s (mount it: mount -t bpf bpf %s)", EKF_BPFFS,
-			strerror(-err), EKF_BPFFS);
-		return EKF_EXIT_FAIL;
-	}
-	ekf_tool_dir(TOOL, root, sizeof(root));
-	lock = ekf_lock_dir(root, LOCK_WAIT_MS);
-	if (lock < 0) {
-		ekf_err("cannot lock %s: %s%s", root, strerror(-lock),
-			lock == -EWOULDBLOCK ? " (another ebpf-tc-redirect command holds it)" : "");
-		return EKF_EXIT_FAIL;
-	}
-	if (!strcmp(a.cmd, "attach"))
-		rc = cmd_attach(&a);
-	else if (!strcmp(a.cmd, "detach"))
-		rc = cmd_detach(&a);
-	else if (!strcmp(a.cmd, "add"))
-		rc = cmd_add(&a);
-	else if (!strcmp(a.cmd, "del"))
-		rc = cmd_del(&a);
-	else if (!strcmp(a.cmd, "load"))
-		rc = cmd_load(&a);
-	else if (!strcmp(a.cmd, "flush"))
-		rc = cmd_flush(&a);
-	else if (!strcmp(a.cmd, "list"))
-		rc = cmd_list(&a);
-	else
-		rc = cmd_stats(&a);
+	rc = commands[i].run(&a);
 	ekf_unlock(lock);
 	return rc;
 }

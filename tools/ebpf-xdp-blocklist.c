@@ -13,7 +13,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <linux/if_link.h>
-#include <linux/membarrier.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -21,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -33,6 +31,7 @@
 #include "lib/ekf_log.h"
 #include "lib/ekf_net.h"
 #include "lib/ekf_pin.h"
+#include "lib/ekf_subcmd.h"
 #include "ebpf-xdp-blocklist.h"
 #include "ebpf_xdp_blocklist.skel.h"
 
@@ -195,17 +194,6 @@ static const char usage_del_sig[] =
 "EXAMPLES:\n"
 "  ebpf-xdp-blocklist del-signature eth0 0\n";
 
-static const struct command {
-	const char *name;
-	const char *usage;
-} commands[] = {
-	{ "attach", usage_attach }, { "detach", usage_detach }, { "add", usage_add },
-	{ "del", usage_del }, { "load", usage_load }, { "flush", usage_flush },
-	{ "list", usage_list }, { "stats", usage_stats },
-	{ "add-signature", usage_add_sig }, { "del-signature", usage_del_sig },
-};
-#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
-
 /* ------------------------------------------------------------------ */
 /* Arguments                                                           */
 
@@ -221,12 +209,6 @@ struct args {
 	struct xbl_sig sig;
 	__u32 sig_id;
 };
-
-static void help(const char *text)
-{
-	fputs(text, stdout);
-	exit(EKF_EXIT_OK);
-}
 
 static void add_cidr(struct args *a, const struct ekf_cidr *c)
 {
@@ -301,7 +283,7 @@ static void parse_args(struct args *a, int argc, char **argv, const char *usage)
 			opt_verbose = true;
 			continue;
 		case 'h':
-			help(usage);
+			ekf_help(usage);
 		}
 		if ((ch == 'm' || ch == 'n') && !is_attach)
 			ekf_usage_error(a->cmd, "option '%s' applies only to attach", opt);
@@ -858,18 +840,6 @@ static int cmd_detach(struct args *a)
 /* Rules                                                               */
 
 /*
- * Waits until no XDP program can still be running with the old
- * generation: they run inside RCU read-side sections (NAPI softirq), and
- * MEMBARRIER_CMD_GLOBAL is synchronize_rcu(). Without it (nohz_full), a
- * pause far longer than any program run.
- */
-static void wait_programs(void)
-{
-	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
-		usleep(100 * 1000);
-}
-
-/*
  * Fills a new rule set in the spare slot and makes it the active one: the
  * rules c[0..n) with their counters vals (or zero), the prefixes in the
  * hash if they have at most XBL_HASH_LENS_MAX distinct lengths, else in
@@ -933,7 +903,7 @@ static int swap_rules(struct state *s, const char *iface, const struct ekf_cidr 
 	config_write(s);	/* the spare slot's flags, still unused */
 	s->cfg.gen = spare;
 	config_write(s);	/* the switch */
-	wait_programs();
+	ekf_wait_bpf_readers();
 	/* the old set: freed once no program holds it */
 	bpf_map_delete_elem(s->hosts, &old);
 	bpf_map_delete_elem(s->pfx, &old);
@@ -1357,92 +1327,41 @@ static int cmd_del_sig(struct args *a)
 
 /* ------------------------------------------------------------------ */
 
+static const struct command {
+	struct ekf_subcmd sub;
+	int (*run)(struct args *a);
+} commands[] = {
+	{ { "attach", usage_attach }, cmd_attach },
+	{ { "detach", usage_detach }, cmd_detach },
+	{ { "add", usage_add }, cmd_add },
+	{ { "del", usage_del }, cmd_del },
+	{ { "load", usage_load }, cmd_load },
+	{ { "flush", usage_flush }, cmd_flush },
+	{ { "list", usage_list }, cmd_list },
+	{ { "stats", usage_stats }, cmd_stats },
+	{ { "add-signature", usage_add_sig }, cmd_add_sig },
+	{ { "del-signature", usage_del_sig }, cmd_del_sig },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help",    no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ 0 },
-	};
 	struct args a = {};
-	char root[PATH_MAX];
-	int c, lock, err, rc;
+	int lock, rc;
 	size_t i;
 
 	ekf_prog_name = "ebpf-xdp-blocklist";
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:vhV", longopts, NULL)) != -1) {
-		if (c == 'v') {
-			opt_verbose = true;
-		} else if (c == 'h') {
-			help(usage_main);
-		} else if (c == 'V') {
-			printf("ebpf-xdp-blocklist %s\n", EKF_VERSION);
-			return EKF_EXIT_OK;
-		} else {
-			ekf_bad_option(NULL, argv, optopt, c);
-		}
-	}
-	if (optind >= argc)
-		ekf_usage_error(NULL, "missing command (attach, detach, add, del, load, flush, list, stats, add-signature, del-signature)");
-	a.cmd = argv[optind];
-	argc -= optind;
-	argv += optind;
-	if (!strcmp(a.cmd, "help")) {
-		if (argc < 2)
-			help(usage_main);
-		for (i = 0; i < NCOMMANDS; i++)
-			if (!strcmp(argv[1], commands[i].name))
-				help(commands[i].usage);
-		ekf_usage_error(NULL, "unknown command '%s'", argv[1]);
-	}
-	for (i = 0; i < NCOMMANDS; i++)
-		if (!strcmp(a.cmd, commands[i].name))
-			break;
-	if (i == NCOMMANDS)
-		ekf_usage_error(NULL, "unknown command '%s'", a.cmd);
-	parse_args(&a, argc, argv, commands[i].usage);
+	i = ekf_subcmd_parse(&argc, &argv, usage_main, &commands[0].sub, NCOMMANDS,
+			     sizeof(commands[0]), &opt_verbose);
+	a.cmd = argv[0];
+	parse_args(&a, argc, argv, commands[i].sub.usage);
 
 	/* Arguments are valid: only now touch anything. */
 	ekf_log_setup(opt_verbose);
-	if (!ekf_have_bpf_caps()) {
-		ekf_err("%s %s", a.cmd, EKF_NEED_ROOT_MSG);
+	lock = ekf_subcmd_lock(TOOL, a.cmd, LOCK_WAIT_MS);
+	if (lock < 0)
 		return EKF_EXIT_FAIL;
-	}
-	err = ekf_bpffs_ensure();
-	if (err) {
-		ekf_err("cannot mount bpffs on %s: %s (mount it: mount -t bpf bpf %s)", EKF_BPFFS,
-			strerror(-err), EKF_BPFFS);
-		return EKF_EXIT_FAIL;
-	}
-	ekf_tool_dir(TOOL, root, sizeof(root));
-	lock = ekf_lock_dir(root, LOCK_WAIT_MS);
-	if (lock < 0) {
-		ekf_err("cannot lock %s: %s%s", root, strerror(-lock),
-			lock == -EWOULDBLOCK ? " (another ebpf-xdp-blocklist command holds it)" : "");
-		return EKF_EXIT_FAIL;
-	}
-	if (!strcmp(a.cmd, "attach"))
-		rc = cmd_attach(&a);
-	else if (!strcmp(a.cmd, "detach"))
-		rc = cmd_detach(&a);
-	else if (!strcmp(a.cmd, "add"))
-		rc = cmd_add(&a);
-	else if (!strcmp(a.cmd, "del"))
-		rc = cmd_del(&a);
-	else if (!strcmp(a.cmd, "load"))
-		rc = cmd_load(&a);
-	else if (!strcmp(a.cmd, "flush"))
-		rc = cmd_flush(&a);
-	else if (!strcmp(a.cmd, "list"))
-		rc = cmd_list(&a);
-	else if (!strcmp(a.cmd, "stats"))
-		rc = cmd_stats(&a);
-	else if (!strcmp(a.cmd, "add-signature"))
-		rc = cmd_add_sig(&a);
-	else
-		rc = cmd_del_sig(&a);
+	rc = commands[i].run(&a);
 	ekf_unlock(lock);
 	return rc;
 }

@@ -7,9 +7,11 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/membarrier.h>
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -103,4 +105,10 @@ int ekf_remove_tree(const char *dir)
 	if (err == -1)
 		return errno == ENOENT ? 0 : -errno;
 	return err;
+}
+
+void ekf_wait_bpf_readers(void)
+{
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
+		usleep(100 * 1000);
 }

@@ -43,4 +43,13 @@ void ekf_unlock(int fd);
 /* Removes dir and everything under it (unpins pinned objects); -ENOENT is 0. */
 int ekf_remove_tree(const char *dir);
 
+/*
+ * Waits until no BPF program that started before the call is still
+ * running, so that what it read from a map that was just switched out can
+ * be reused or freed. XDP and TC programs run inside RCU read-side
+ * sections, and MEMBARRIER_CMD_GLOBAL is synchronize_rcu(); where it is
+ * refused (nohz_full), a pause far longer than any program run.
+ */
+void ekf_wait_bpf_readers(void);
+
 #endif /* EKF_PIN_H */
