@@ -2,12 +2,12 @@
 # shellcheck shell=bash
 #
 # The VM's initramfs: busybox-static, a few host programs with their shared
-# libraries (bash for the test scripts, bpftool, ip, tc), the project's
+# libraries (bash for the test scripts, bpftool, ip, tc, setpriv), the project's
 # built programs with theirs, the shared directory at its own path, the
 # modules to load, and /init (tests/vm/init.sh) with its configuration.
 
 # Host programs put in the VM when the host has them (EKF_VM_HOST_BINS).
-EKF_VM_HOST_BINS=${EKF_VM_HOST_BINS:-bash bpftool ip tc}
+EKF_VM_HOST_BINS=${EKF_VM_HOST_BINS:-bash bpftool ip tc setpriv}
 
 # stage_busybox STAGE: busybox (static: host_deps_ensure) and a link for
 # each of its applets.
