@@ -374,15 +374,17 @@ static unsigned long long sysctl_nth(const char *path, int n)
 }
 
 /*
- * Flow control limits (see ESM_QUEUE_MAX): what one TCP socket may buffer
- * (tcp_rmem max), at most a 16th of the TCP memory the kernel allows
- * before it applies pressure (tcp_mem[0], pages).
+ * Flow control limits (see ESM_QUEUE_MAX): what plain TCP may hold for one
+ * direction (the sender's tcp_wmem max plus the receiver's tcp_rmem max),
+ * at most a 16th of the TCP memory the kernel allows before it applies
+ * pressure (tcp_mem[0], pages).
  */
 static void queue_limits(struct esm_config *cfg)
 {
 	unsigned long long rmem = sysctl_nth("/proc/sys/net/ipv4/tcp_rmem", 2);
+	unsigned long long wmem = sysctl_nth("/proc/sys/net/ipv4/tcp_wmem", 2);
 	unsigned long long low = sysctl_nth("/proc/sys/net/ipv4/tcp_mem", 0);
-	unsigned long long bytes = rmem ? rmem : ESM_QUEUE_MAX;
+	unsigned long long bytes = rmem && wmem ? rmem + wmem : ESM_QUEUE_MAX;
 	long page = sysconf(_SC_PAGESIZE);
 
 	if (low && page > 0 && low * (unsigned long long)page / 16 < bytes)
@@ -523,6 +525,7 @@ static const char *const counter_names[ESM_COUNTER_NR] = {
 	[ESM_FIN_LEFT]		= "fin_left_map",
 	[ESM_FIN_KEPT]		= "fin_kept_in_map",
 	[ESM_FIN_KEPT_RECENT]	= "fin_kept_recent_redirect",
+	[ESM_TCP_ONLY_LEFT]	= "fallback_left_map",
 };
 
 static int read_counters(const char *dir, __u64 out[ESM_COUNTER_NR])
@@ -573,6 +576,8 @@ static void print_counters(FILE *f, const __u64 v[ESM_COUNTER_NR], const char *i
 		"may be under way; others: bytes queued or in use)\n", indent,
 		(unsigned long long)v[ESM_FIN_LEFT], (unsigned long long)v[ESM_FIN_KEPT],
 		(unsigned long long)v[ESM_FIN_KEPT_RECENT]);
+	fprintf(f, "%sfallen back: %llu left the map (plain TCP from then on)\n", indent,
+		(unsigned long long)v[ESM_TCP_ONLY_LEFT]);
 }
 
 /* ------------------------------------------------------------------ */

@@ -91,6 +91,17 @@ sockmap_suite() {
 		fail "$TAG run: sockets leave the map when they close" "$(sm_short "$T/run.err")"
 	fi
 
+	# a slow reader: the queue limit makes the writer's direction fall
+	# back, its socket leaves the map (plain TCP), every byte in order
+	sm_run "$TAG run: slow reader (starts 300 ms late), intact" stream -w 65536 -t 1 -D 300
+	qfull=$(sed -n "s/.* \([0-9][0-9]*\) peer's queue full.*/\1/p" "$T/run.err")
+	left=$(sed -n 's/.*fallen back: *\([0-9][0-9]*\) left the map.*/\1/p' "$T/run.err")
+	if [ "${qfull:-0}" -ge 1 ] && [ "${left:-0}" -ge 1 ]; then
+		pass "$TAG run: slow reader: the writer fell back and left the map"
+	else
+		fail "$TAG run: slow reader: the writer fell back and left the map" "$(sm_short "$T/run.err")"
+	fi
+
 	# exit status passed on, cgroup removed
 	"$SM" run -- sh -c 'exit 7' >/dev/null 2>&1
 	rc=$?
