@@ -26,6 +26,10 @@
  *  - A socket that sends its FIN gets the normal TCP receive path back
  *    when that is safe (try_leave(): a kernel bug makes blocking reads
  *    on sockmap sockets return EAGAIN after the FIN's ACK).
+ *  - A socket whose own direction fell back leaves the map as soon as
+ *    that is safe, by the same rules (leave_if_tcp_only()): its writes
+ *    and reads then skip the sockmap hooks, which cost more than they
+ *    save once nothing is redirected.
  *  - A failed redirect (the peer left the map, it is a listener) is
  *    turned into a pass, never a drop: returning SK_DROP would fail the
  *    sender's write with EACCES.

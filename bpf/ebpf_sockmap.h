@@ -102,7 +102,7 @@ enum esm_counter {
 	ESM_MSGS_PASSED,	/* sk_msg: messages that took the normal stack */
 	ESM_BYTES_PASSED,
 	ESM_FALLBACK_NO_PEER,	/* a direction fell back: peer not in the map */
-	ESM_FALLBACK_STATE,	/*   sender not ESTABLISHED (half-close, ...) */
+	ESM_FALLBACK_STATE,	/*   sender not ESTABLISHED (half-close, ...) or peer leaving */
 	ESM_FALLBACK_DRAINING,	/*   the tool was detached */
 	ESM_FALLBACK_QUEUE_FULL,/*   the peer's queue was full (slow reader) */
 	ESM_STORAGE_FAILED,	/* a fallback could not be made sticky (ENOMEM) */

@@ -568,7 +568,7 @@ static void print_counters(FILE *f, const __u64 v[ESM_COUNTER_NR], const char *i
 		(unsigned long long)v[ESM_MSGS_REDIRECTED], (unsigned long long)v[ESM_BYTES_REDIRECTED]);
 	fprintf(f, "%snormal:     %llu messages, %llu bytes\n", indent,
 		(unsigned long long)v[ESM_MSGS_PASSED], (unsigned long long)v[ESM_BYTES_PASSED]);
-	fprintf(f, "%sfallbacks:  %llu peer not in the map, %llu half-close/close, %llu peer's queue "
+	fprintf(f, "%sfallbacks:  %llu peer not in the map, %llu half-close/close/peer left, %llu peer's queue "
 		"full, %llu detached\n", indent, (unsigned long long)v[ESM_FALLBACK_NO_PEER],
 		(unsigned long long)v[ESM_FALLBACK_STATE], (unsigned long long)v[ESM_FALLBACK_QUEUE_FULL],
 		(unsigned long long)v[ESM_FALLBACK_DRAINING]);
