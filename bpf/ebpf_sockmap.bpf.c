@@ -529,10 +529,34 @@ int esm_sockops(struct bpf_sock_ops *ops)
 /* ------------------------------------------------------------------ */
 /* sk_msg: redirect each message to the peer, or pass it               */
 
+/*
+ * A one-way run of small writes (see ESM_SMALL_RUN_MSGS): true once this
+ * direction (into the peer's entry ent) sent ESM_SMALL_RUN_MSGS messages
+ * or more, ESM_SMALL_MSG bytes or less on average, since its peer last
+ * began a redirect the other way (me: our own entry; its .redirects moves
+ * then).
+ */
+static __always_inline bool small_run(struct esm_sock *ent, const struct esm_key *own, __u32 size)
+{
+	struct esm_sock *me = bpf_map_lookup_elem(&sock_addr, own);
+
+	if (!me)
+		return false;
+	if (me->redirects != ent->peer_redirects_seen) {
+		ent->peer_redirects_seen = me->redirects;
+		ent->run_msgs = 0;
+		ent->run_bytes = 0;
+	}
+	ent->run_msgs++;
+	ent->run_bytes += size;
+	return ent->run_msgs >= ESM_SMALL_RUN_MSGS &&
+	       ent->run_bytes <= (__u64)ent->run_msgs * ESM_SMALL_MSG;
+}
+
 SEC("sk_msg")
 int esm_redirect(struct sk_msg_md *msg)
 {
-	struct esm_key peer = {};
+	struct esm_key peer = {}, own = {};
 	struct esm_sk_state *st;
 	struct esm_sock *ent = NULL;
 	struct esm_config *cfg;
@@ -574,6 +598,17 @@ int esm_redirect(struct sk_msg_md *msg)
 	}
 	peer.local_port = remote_port_host(msg->remote_port);
 	peer.remote_port = msg->local_port;
+	own.family = peer.family;
+	own.local_ip[0] = peer.remote_ip[0];
+	own.local_ip[1] = peer.remote_ip[1];
+	own.local_ip[2] = peer.remote_ip[2];
+	own.local_ip[3] = peer.remote_ip[3];
+	own.remote_ip[0] = peer.local_ip[0];
+	own.remote_ip[1] = peer.local_ip[1];
+	own.remote_ip[2] = peer.local_ip[2];
+	own.remote_ip[3] = peer.local_ip[3];
+	own.local_port = peer.remote_port;
+	own.remote_port = peer.local_port;
 
 	/* the stamp try_leave() looks at, then a full barrier (x86) */
 	ent = bpf_map_lookup_elem(&sock_addr, &peer);
@@ -601,6 +636,10 @@ int esm_redirect(struct sk_msg_md *msg)
 			goto fall_back;
 		}
 		ent->next_check = ent->redirected_cost + cfg->queue_max - queued;
+	}
+	if (small_run(ent, &own, size)) {
+		why = ESM_FALLBACK_SMALL_WRITES;
+		goto fall_back;
 	}
 	ent->redirected_cost += size + ESM_MSG_COST;
 	if (bpf_msg_redirect_hash(msg, &sock_hash, &peer, BPF_F_INGRESS) == SK_PASS) {

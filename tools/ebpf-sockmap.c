@@ -526,6 +526,7 @@ static const char *const counter_names[ESM_COUNTER_NR] = {
 	[ESM_FIN_KEPT]		= "fin_kept_in_map",
 	[ESM_FIN_KEPT_RECENT]	= "fin_kept_recent_redirect",
 	[ESM_TCP_ONLY_LEFT]	= "fallback_left_map",
+	[ESM_FALLBACK_SMALL_WRITES] = "fallback_small_writes",
 };
 
 static int read_counters(const char *dir, __u64 out[ESM_COUNTER_NR])
@@ -569,8 +570,10 @@ static void print_counters(FILE *f, const __u64 v[ESM_COUNTER_NR], const char *i
 	fprintf(f, "%snormal:     %llu messages, %llu bytes\n", indent,
 		(unsigned long long)v[ESM_MSGS_PASSED], (unsigned long long)v[ESM_BYTES_PASSED]);
 	fprintf(f, "%sfallbacks:  %llu peer not in the map, %llu half-close/close/peer left, %llu peer's queue "
-		"full, %llu detached\n", indent, (unsigned long long)v[ESM_FALLBACK_NO_PEER],
-		(unsigned long long)v[ESM_FALLBACK_STATE], (unsigned long long)v[ESM_FALLBACK_QUEUE_FULL],
+		"full, %llu one-way small writes, %llu detached\n", indent,
+		(unsigned long long)v[ESM_FALLBACK_NO_PEER], (unsigned long long)v[ESM_FALLBACK_STATE],
+		(unsigned long long)v[ESM_FALLBACK_QUEUE_FULL],
+		(unsigned long long)v[ESM_FALLBACK_SMALL_WRITES],
 		(unsigned long long)v[ESM_FALLBACK_DRAINING]);
 	fprintf(f, "%sat FIN:     %llu left the map, %llu stayed (%llu: a redirect to it "
 		"may be under way; others: bytes queued or in use)\n", indent,

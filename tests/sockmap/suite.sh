@@ -102,6 +102,16 @@ sockmap_suite() {
 		fail "$TAG run: slow reader: the writer fell back and left the map" "$(sm_short "$T/run.err")"
 	fi
 
+	# a one-way stream of 4 KiB writes (faster through plain TCP): falls
+	# back after a run of small writes, every byte in order
+	sm_run "$TAG run: one-way 4 KiB writes, intact" stream -w 4096 -t 1 -D 1
+	small=$(sed -n 's/.* \([0-9][0-9]*\) one-way small writes.*/\1/p' "$T/run.err")
+	if [ "${small:-0}" -ge 1 ]; then
+		pass "$TAG run: one-way 4 KiB writes fell back to TCP"
+	else
+		fail "$TAG run: one-way 4 KiB writes fell back to TCP" "$(sm_short "$T/run.err")"
+	fi
+
 	# exit status passed on, cgroup removed
 	"$SM" run -- sh -c 'exit 7' >/dev/null 2>&1
 	rc=$?
