@@ -26,6 +26,9 @@
  *  - A socket that sends its FIN gets the normal TCP receive path back
  *    when that is safe (try_leave(): a kernel bug makes blocking reads
  *    on sockmap sockets return EAGAIN after the FIN's ACK).
+ *  - A direction also falls back when its peer's queue is full (flow
+ *    control: ESM_QUEUE_MAX) and after a one-way run of small writes,
+ *    which TCP carries faster (ESM_SMALL_RUN_MSGS).
  *  - A socket whose own direction fell back leaves the map as soon as
  *    that is safe, by the same rules (leave_if_tcp_only()): its writes
  *    and reads then skip the sockmap hooks, which cost more than they
