@@ -82,12 +82,14 @@ struct esm_sock {
  * the next one queue_max - C later (the reader only shrinks it), at least
  * ESM_QUEUE_CHECK_MIN, so a queue never costs more than queue_max plus
  * one message, and a queue that the reader keeps short is rarely walked.
- * `attach` sets queue_max to what plain TCP may hold for one direction
- * (tcp_wmem max on the sender plus tcp_rmem max on the receiver), at most
- * a 16th of the TCP memory the kernel allows before it applies pressure
- * (tcp_mem[0]), between ESM_QUEUE_MIN and ESM_QUEUE_MAX; queue_max_msgs
- * to queue_max / 16 KiB, between 16 and ESM_QUEUE_MAX_MSGS (the longest
- * walk).
+ * `attach` sets queue_max to a 16th of the TCP memory the kernel allows
+ * before it applies pressure (tcp_mem[0], which scales with the
+ * machine's memory: 16 directions with lagging readers at once reach it),
+ * between ESM_QUEUE_MIN and ESM_QUEUE_MAX; queue_max_msgs to queue_max /
+ * 16 KiB, between 16 and ESM_QUEUE_MAX_MSGS (the longest walk). The
+ * queue's length decides how long a stream whose reader is slower than
+ * its writer stays on the bypass: with 64 MiB, about twice as long as
+ * with 32 MiB.
  */
 #define ESM_QUEUE_CHECK_MIN	(256U * 1024)
 #define ESM_QUEUE_MIN		(1U * 1024 * 1024)

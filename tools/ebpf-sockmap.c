@@ -374,20 +374,20 @@ static unsigned long long sysctl_nth(const char *path, int n)
 }
 
 /*
- * Flow control limits (see ESM_QUEUE_MAX): what plain TCP may hold for one
- * direction (the sender's tcp_wmem max plus the receiver's tcp_rmem max),
- * at most a 16th of the TCP memory the kernel allows before it applies
- * pressure (tcp_mem[0], pages).
+ * Flow control limits (see ESM_QUEUE_MAX): a 16th of the TCP memory the
+ * kernel allows before it applies pressure (tcp_mem[0], pages), which
+ * scales with the machine's memory; tcp_wmem max + tcp_rmem max if that
+ * cannot be read.
  */
 static void queue_limits(struct esm_config *cfg)
 {
 	unsigned long long rmem = sysctl_nth("/proc/sys/net/ipv4/tcp_rmem", 2);
 	unsigned long long wmem = sysctl_nth("/proc/sys/net/ipv4/tcp_wmem", 2);
 	unsigned long long low = sysctl_nth("/proc/sys/net/ipv4/tcp_mem", 0);
-	unsigned long long bytes = rmem && wmem ? rmem + wmem : ESM_QUEUE_MAX;
+	unsigned long long bytes = rmem + wmem;
 	long page = sysconf(_SC_PAGESIZE);
 
-	if (low && page > 0 && low * (unsigned long long)page / 16 < bytes)
+	if (low && page > 0)
 		bytes = low * (unsigned long long)page / 16;
 	if (bytes > ESM_QUEUE_MAX)
 		bytes = ESM_QUEUE_MAX;
