@@ -24,8 +24,15 @@
  *    takes the normal stack, FIN included, in order behind the redirected
  *    bytes.
  *  - A socket that sends its FIN gets the normal TCP receive path back
- *    when that is safe (leave_on_fin(): a kernel bug makes blocking reads
+ *    when that is safe (try_leave(): a kernel bug makes blocking reads
  *    on sockmap sockets return EAGAIN after the FIN's ACK).
+ *  - A direction also falls back when its peer's queue is full (flow
+ *    control: ESM_QUEUE_MAX) and after a one-way run of small writes,
+ *    which TCP carries faster (ESM_SMALL_RUN_MSGS).
+ *  - A socket whose own direction fell back leaves the map as soon as
+ *    that is safe, by the same rules (leave_if_tcp_only()): its writes
+ *    and reads then skip the sockmap hooks, which cost more than they
+ *    save once nothing is redirected.
  *  - A failed redirect (the peer left the map, it is a listener) is
  *    turned into a pass, never a drop: returning SK_DROP would fail the
  *    sender's write with EACCES.
@@ -67,7 +74,7 @@ struct {
 	__type(value, struct esm_sock);
 } sock_addr SEC(".maps");
 
-/* A word to run a locked (fully ordered) add on: see leave_on_fin(). */
+/* A word to run a locked (fully ordered) add on: see try_leave(). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
@@ -212,9 +219,13 @@ static __always_inline void add_socket(struct bpf_sock_ops *ops,
 		return;
 	}
 	count(ESM_SOCKETS_ADDED, 1);
-	/* to count the socket out when it closes */
+	/*
+	 * STATE: to count the socket out when it closes, and its FIN;
+	 * RTT: ACKs, to leave the map once its direction fell back
+	 */
 	bpf_sock_ops_cb_flags_set(ops, ops->bpf_sock_ops_cb_flags |
-				       BPF_SOCK_OPS_STATE_CB_FLAG);
+				       BPF_SOCK_OPS_STATE_CB_FLAG |
+				       BPF_SOCK_OPS_RTT_CB_FLAG);
 }
 
 /* The psock of the socket at kernel address sk (flag bits cleared), or 0. */
@@ -270,35 +281,36 @@ static __always_inline bool psock_ingress_empty(unsigned long psock)
 }
 
 /*
- * True if the psock's ingress queue holds max bytes or more, or max_msgs
- * messages (or cannot be read).
+ * What the psock's ingress queue holds, in flow-control cost: its bytes
+ * plus ESM_MSG_COST per message. Counting stops at max; a queue of
+ * max_msgs messages or more, or one that cannot be read, costs max.
  */
-static __always_inline bool psock_queue_full(unsigned long psock, __u32 max, __u32 max_msgs)
+static __always_inline __u32 psock_queue_cost(unsigned long psock, __u32 max, __u32 max_msgs)
 {
 	unsigned long head = psock + bpf_core_field_offset(struct sk_psock, ingress_msg);
 	unsigned long list_off = bpf_core_field_offset(struct sk_msg, list);
 	unsigned long size_off = bpf_core_field_offset(struct sk_msg, sg) +
 				 bpf_core_field_offset(struct sk_msg_sg, size);
 	struct list_head *pos;
-	__u32 bytes = 0, size;
+	__u32 cost = 0, size;
 	int n;
 
 	if (bpf_probe_read_kernel(&pos, sizeof(pos), (void *)head))
-		return true;
+		return max;
 	for (n = 0; n < ESM_QUEUE_MAX_MSGS; n++) {
 		if ((unsigned long)pos == head)
-			return false;
+			return cost;
 		if (n >= max_msgs)
-			return true;
+			return max;
 		if (bpf_probe_read_kernel(&size, sizeof(size),
 					  (void *)((unsigned long)pos - list_off + size_off)) ||
 		    bpf_probe_read_kernel(&pos, sizeof(pos), pos))
-			return true;
-		bytes += size;
-		if (bytes >= max)
-			return true;
+			return max;
+		cost += size + ESM_MSG_COST;
+		if (cost >= max)
+			return max;
 	}
-	return true;
+	return max;
 }
 
 /*
@@ -336,7 +348,8 @@ static __always_inline bool peer_busy(const struct esm_key *k)
 
 /*
  * This socket sent its FIN: shutdown(SHUT_WR) or close(). Called from
- * tcp_set_state() under the socket lock of the caller's syscall.
+ * tcp_set_state() under the socket lock of the caller's syscall (and from
+ * leave_if_tcp_only(), below, under the socket lock too).
  *
  * A blocking read on a socket in a sockmap goes through tcp_bpf_recvmsg(),
  * which returns -EAGAIN when it is woken without data instead of waiting
@@ -357,19 +370,48 @@ static __always_inline bool peer_busy(const struct esm_key *k)
  *  2. a locked add (a full barrier on x86) orders 1 before the reads of 3;
  *     the peer's sk_msg program stamps esm_sock.redirect_ns, does a locked
  *     add, then reads .leaving: either it sees 1, or 3 sees its stamp;
- *  3. nothing on its way in: no redirect into us started in the last
- *     ESM_INFLIGHT_NS, or the peer holds no reference on its psock besides
- *     its map link (the verdict and the enqueue happen in one sendmsg,
- *     which holds one: tcp_bpf_sendmsg() -> sk_psock_get()), so a
- *     redirect would have to be preempted for that long between the two;
- *     nothing queued (the ingress side takes our socket lock, which our
- *     caller holds), nobody else in our psock (a reader or writer of
- *     another thread holds a reference);
+ *  3. nothing on its way in, and nothing queued. A redirect from the
+ *     peer P into us runs in P's tcp_bpf_send_verdict(), all inside one
+ *     sendmsg that holds a reference on P's own psock (tcp_bpf_sendmsg()
+ *     -> sk_psock_get()):
+ *       a. P's verdict (this file's sk_msg program), under P's lock;
+ *       b. release_sock(P), which runs P's socket backlog;
+ *       c. tcp_bpf_sendmsg_redir() -> sk_psock_get() on our psock;
+ *       d. bpf_tcp_ingress(): lock_sock() on us, which our caller holds,
+ *          queue, unlock, put our psock.
+ *     From c on, P holds a reference on our psock: "nobody else in our
+ *     psock" below sees it. If P holds no reference on its own psock
+ *     besides its map link, it is in no sendmsg, so in no a-d: nothing
+ *     is on its way (peer_busy()). Neither is timing.
+ *     But P is often busy for a harmless reason, blocked in a read of
+ *     its own (waiting for our request in a half-close exchange), and
+ *     between a and c nothing of the redirect can be read: the kernel
+ *     clears psock->sk_redir and ->eval before b, the message is on P's
+ *     stack, and the sock_hold() it keeps on us is one of many on
+ *     sk_refcnt. So a busy P counts only if its last verdict into us
+ *     (its stamp) is less than ESM_INFLIGHT_NS old. Why 20 ms is enough:
+ *     a to c has no sleeping allocation and waits for no lock we hold;
+ *     only b's backlog (bounded by P's receive buffer) and a preemption
+ *     at its cond_resched() can stretch it, and 20 ms is several
+ *     scheduler slices (3 ms) of a runnable task. A task starved longer
+ *     than that exactly there makes c fail (our psock is gone): P's
+ *     write reports those bytes as not sent (a short count, or EPIPE),
+ *     so the application sees it, no byte is dropped silently. Only if
+ *     c also lands between our reads below and 4 (a few instructions
+ *     under our lock) would P queue on a psock that then goes with the
+ *     queue: that needs both the 20 ms starvation and that window.
+ *     Nothing queued: the ingress side takes our socket lock (d), which
+ *     our caller holds; nobody else in our psock (a reader or writer of
+ *     another thread, or P from c on, holds a reference);
  *  4. leave the map: the psock goes, reads use tcp_recvmsg().
  * When 3 fails the socket stays in the map until it is closed: queued
  * bytes are read first, then the normal stack's (esm_fin_kept counts it).
  */
-static __always_inline void leave_on_fin(struct bpf_sock_ops *ops)
+/*
+ * Steps 1-4 above; true if the socket left the map. fin: count the
+ * outcome as a FIN's.
+ */
+static __always_inline bool try_leave(struct bpf_sock_ops *ops, bool fin)
 {
 	struct esm_key key = {};
 	struct esm_sock *me;
@@ -379,13 +421,13 @@ static __always_inline void leave_on_fin(struct bpf_sock_ops *ops)
 	__u64 *f;
 
 	if (!ops->sk || !fill_key(ops, &key))
-		return;
+		return false;
 	tp = bpf_skc_to_tcp_sock(ops->sk);
 	if (!tp)
-		return;
+		return false;
 	psock = psock_of((unsigned long)tp);
 	if (!psock)
-		return;		/* in no map (close(): sock_map_close() ran first) */
+		return false;	/* in no map (close(): sock_map_close() ran first) */
 
 	me = bpf_map_lookup_elem(&sock_addr, &key);
 	f = bpf_map_lookup_elem(&fence, &zero);
@@ -395,18 +437,60 @@ static __always_inline void leave_on_fin(struct bpf_sock_ops *ops)
 	__sync_fetch_and_add(f, 1);	/* 2 */
 	if (bpf_ktime_get_ns() - me->redirect_ns < ESM_INFLIGHT_NS &&
 	    peer_busy(&key)) {
-		count(ESM_FIN_KEPT_RECENT, 1);
+		if (fin)
+			count(ESM_FIN_KEPT_RECENT, 1);
 		goto keep;		/* 3 */
 	}
-	if (!psock_ingress_empty(psock) || psock_links(psock) != 1 || psock_refs(psock) != 1)
+	if (!psock_ingress_empty(psock) || psock_links(psock) != 1)
+		goto keep;
+	/*
+	 * Others in our psock. At a FIN they must not be: a reader blocked
+	 * in it would still get the EAGAIN. A socket leaving because its
+	 * own direction fell back may leave under them if its peer never
+	 * began a redirect into it (me->redirects, read after 2: the peer
+	 * counts with a locked add before it reads .leaving, so it never
+	 * will): nothing can reach its queue, and the psock goes with the
+	 * last of them.
+	 */
+	if (psock_refs(psock) != 1 && (fin || me->redirects))
 		goto keep;
 
 	if (bpf_map_delete_elem(&sock_hash, &key) == 0) {	/* 4 */
-		count(ESM_FIN_LEFT, 1);
-		return;
+		count(fin ? ESM_FIN_LEFT : ESM_TCP_ONLY_LEFT, 1);
+		return true;
 	}
 keep:
-	count(ESM_FIN_KEPT, 1);
+	if (fin)
+		count(ESM_FIN_KEPT, 1);
+	return false;
+}
+
+/*
+ * A socket whose own direction fell back to the normal stack (tcp_only)
+ * sends through the sockmap hooks for nothing: each write is copied into
+ * a struct sk_msg, runs the verdict and is pushed to TCP page by page,
+ * slower than tcp_sendmsg(). So it leaves the map as at a FIN (steps 1-4
+ * above), and sends and receives through plain TCP from then on. Called
+ * on each of its ACKs with an RTT sample (BPF_SOCK_OPS_RTT_CB: the socket
+ * lock is held, by softirq or by the process) until that succeeds; the
+ * attempts fail while one of its threads is inside a read or a write (the
+ * psock reference count), so the socket leaves between two system calls.
+ * Its peer's direction falls back from then on (esm_sock.leaving, then
+ * the peer is no longer in the map), behind the bytes already queued
+ * here, which step 3 waits for.
+ */
+static __always_inline void leave_if_tcp_only(struct bpf_sock_ops *ops)
+{
+	struct esm_sk_state *st;
+
+	if (!ops->sk)
+		return;
+	st = bpf_sk_storage_get(&sk_state, ops->sk, 0, 0);
+	if (!st || !st->tcp_only)
+		return;
+	if (try_leave(ops, false))
+		bpf_sock_ops_cb_flags_set(ops, ops->bpf_sock_ops_cb_flags &
+					       ~BPF_SOCK_OPS_RTT_CB_FLAG);
 }
 
 static __always_inline void forget_socket(struct bpf_sock_ops *ops)
@@ -434,9 +518,12 @@ int esm_sockops(struct bpf_sock_ops *ops)
 	case BPF_SOCK_OPS_STATE_CB:
 		/* args[1]: the new state */
 		if (ops->args[1] == BPF_TCP_FIN_WAIT1)
-			leave_on_fin(ops);
+			try_leave(ops, true);
 		else if (ops->args[1] == BPF_TCP_CLOSE)
 			forget_socket(ops);
+		break;
+	case BPF_SOCK_OPS_RTT_CB:
+		leave_if_tcp_only(ops);
 		break;
 	}
 	return 1;
@@ -445,16 +532,40 @@ int esm_sockops(struct bpf_sock_ops *ops)
 /* ------------------------------------------------------------------ */
 /* sk_msg: redirect each message to the peer, or pass it               */
 
+/*
+ * A one-way run of small writes (see ESM_SMALL_RUN_MSGS): true once this
+ * direction (into the peer's entry ent) sent ESM_SMALL_RUN_MSGS messages
+ * or more, ESM_SMALL_MSG bytes or less on average, since its peer last
+ * began a redirect the other way (me: our own entry; its .redirects moves
+ * then).
+ */
+static __always_inline bool small_run(struct esm_sock *ent, const struct esm_key *own, __u32 size)
+{
+	struct esm_sock *me = bpf_map_lookup_elem(&sock_addr, own);
+
+	if (!me)
+		return false;
+	if (me->redirects != ent->peer_redirects_seen) {
+		ent->peer_redirects_seen = me->redirects;
+		ent->run_msgs = 0;
+		ent->run_bytes = 0;
+	}
+	ent->run_msgs++;
+	ent->run_bytes += size;
+	return ent->run_msgs >= ESM_SMALL_RUN_MSGS &&
+	       ent->run_bytes <= (__u64)ent->run_msgs * ESM_SMALL_MSG;
+}
+
 SEC("sk_msg")
 int esm_redirect(struct sk_msg_md *msg)
 {
-	struct esm_key peer = {};
+	struct esm_key peer = {}, own = {};
 	struct esm_sk_state *st;
 	struct esm_sock *ent = NULL;
 	struct esm_config *cfg;
 	struct bpf_sock *sk;
 	__u32 zero = 0, size = msg->size;
-	__u32 why;
+	__u32 queued, why;
 
 	sk = msg->sk;
 	if (!sk)
@@ -490,8 +601,19 @@ int esm_redirect(struct sk_msg_md *msg)
 	}
 	peer.local_port = remote_port_host(msg->remote_port);
 	peer.remote_port = msg->local_port;
+	own.family = peer.family;
+	own.local_ip[0] = peer.remote_ip[0];
+	own.local_ip[1] = peer.remote_ip[1];
+	own.local_ip[2] = peer.remote_ip[2];
+	own.local_ip[3] = peer.remote_ip[3];
+	own.remote_ip[0] = peer.local_ip[0];
+	own.remote_ip[1] = peer.local_ip[1];
+	own.remote_ip[2] = peer.local_ip[2];
+	own.remote_ip[3] = peer.local_ip[3];
+	own.local_port = peer.remote_port;
+	own.remote_port = peer.local_port;
 
-	/* the stamp leave_on_fin() looks at, then a full barrier (x86) */
+	/* the stamp try_leave() looks at, then a full barrier (x86) */
 	ent = bpf_map_lookup_elem(&sock_addr, &peer);
 	if (!ent) {
 		why = ESM_FALLBACK_NO_PEER;
@@ -503,15 +625,26 @@ int esm_redirect(struct sk_msg_md *msg)
 		why = ESM_FALLBACK_STATE;
 		goto fall_back;
 	}
-	/* flow control: see ESM_QUEUE_MAX */
-	if (ent->redirected_bytes - ent->checked_at >= ESM_QUEUE_CHECK_EVERY) {
-		ent->checked_at = ent->redirected_bytes;
-		if (psock_queue_full(psock_of(ent->addr), cfg->queue_max, cfg->queue_max_msgs)) {
+	/*
+	 * Flow control (see ESM_QUEUE_MAX). The reader only ever shrinks the
+	 * queue, so one that cost `queued` at a check cannot cost more than
+	 * queue_max before another queue_max - queued has been redirected
+	 * into it: the next check is due then, not sooner.
+	 */
+	if (ent->redirected_cost >= ent->next_check) {
+		queued = psock_queue_cost(psock_of(ent->addr), cfg->queue_max,
+					  cfg->queue_max_msgs);
+		if (queued + ESM_QUEUE_CHECK_MIN > cfg->queue_max) {
 			why = ESM_FALLBACK_QUEUE_FULL;
 			goto fall_back;
 		}
+		ent->next_check = ent->redirected_cost + cfg->queue_max - queued;
 	}
-	ent->redirected_bytes += size;
+	if (small_run(ent, &own, size)) {
+		why = ESM_FALLBACK_SMALL_WRITES;
+		goto fall_back;
+	}
+	ent->redirected_cost += size + ESM_MSG_COST;
 	if (bpf_msg_redirect_hash(msg, &sock_hash, &peer, BPF_F_INGRESS) == SK_PASS) {
 		count(ESM_MSGS_REDIRECTED, 1);
 		count(ESM_BYTES_REDIRECTED, size);

@@ -51,8 +51,12 @@ struct esm_sock {
 	__u64 addr;
 	__u64 redirect_ns;	/* bpf_ktime_get_ns() of the peer's last redirect */
 	__u64 redirects;
-	__u64 redirected_bytes;	/* by the peer, into this socket */
-	__u64 checked_at;	/* redirected_bytes at the last queue check */
+	__u64 redirected_cost;	/* by the peer, into this socket: bytes plus
+				 * ESM_MSG_COST a message */
+	__u64 next_check;	/* check the queue when redirected_cost gets here */
+	__u64 peer_redirects_seen; /* our own entry's .redirects at the run's start */
+	__u64 run_msgs;		/* messages of the current one-way run into it */
+	__u64 run_bytes;	/* and their bytes */
 	__u32 leaving;		/* 1: at its FIN; the peer must not redirect to it */
 	__u32 peer_tcp_only;	/* 1: the peer's direction to it fell back (no
 				 * socket storage could be had for the mark) */
@@ -60,7 +64,8 @@ struct esm_sock {
 
 /*
  * A socket gives up its psock at its FIN only if its peer has not started
- * a redirect into it for this long (see leave_on_fin()).
+ * a redirect into it for this long, or is in no sendmsg (see try_leave(),
+ * step 3: what bounds a redirect on its way, and why this is enough).
  */
 #define ESM_INFLIGHT_NS		(20ULL * 1000 * 1000)
 
@@ -68,18 +73,42 @@ struct esm_sock {
  * Flow control. A redirect into the peer's queue never blocks: the kernel
  * queues without limit until TCP memory runs out, and then fails the
  * sender's write with ENOMEM (bpf_tcp_ingress(): sk_wmem_schedule()). So
- * every ESM_QUEUE_CHECK_EVERY bytes the sender looks at the peer's queue
- * and, if it holds config.queue_max bytes or config.queue_max_msgs
- * messages, falls back to the normal stack, which has flow control.
- * `attach` sets queue_max to what one TCP socket may buffer (tcp_rmem
- * max), at most a 16th of the TCP memory the kernel allows before it
- * applies pressure (tcp_mem[0]), between ESM_QUEUE_MIN and ESM_QUEUE_MAX;
- * queue_max_msgs to queue_max / 16 KiB, between 16 and ESM_QUEUE_MAX_MSGS.
+ * the sender looks at the peer's queue now and then and, once it costs
+ * config.queue_max less ESM_QUEUE_CHECK_MIN, or holds
+ * config.queue_max_msgs messages, falls back to the normal stack, which
+ * has flow control. A queue costs its bytes plus ESM_MSG_COST a message,
+ * the struct sk_msg the kernel allocates for each (about 700 bytes, a
+ * kmalloc-1k object). A check that finds the queue at cost C schedules
+ * the next one queue_max - C later (the reader only shrinks it), at least
+ * ESM_QUEUE_CHECK_MIN, so a queue never costs more than queue_max plus
+ * one message, and a queue that the reader keeps short is rarely walked.
+ * `attach` sets queue_max to a 16th of the TCP memory the kernel allows
+ * before it applies pressure (tcp_mem[0], which scales with the
+ * machine's memory: 16 directions with lagging readers at once reach it),
+ * between ESM_QUEUE_MIN and ESM_QUEUE_MAX; queue_max_msgs to queue_max /
+ * 16 KiB, between 16 and ESM_QUEUE_MAX_MSGS (the longest walk). The
+ * queue's length decides how long a stream whose reader is slower than
+ * its writer stays on the bypass: with 64 MiB, about twice as long as
+ * with 32 MiB.
  */
-#define ESM_QUEUE_CHECK_EVERY	(256U * 1024)
+#define ESM_QUEUE_CHECK_MIN	(256U * 1024)
 #define ESM_QUEUE_MIN		(1U * 1024 * 1024)
 #define ESM_QUEUE_MAX		(64U * 1024 * 1024)
 #define ESM_QUEUE_MAX_MSGS	1024
+#define ESM_MSG_COST		1024U
+
+/*
+ * One-way runs of small writes. Each redirected message costs the
+ * receiver a wake-up and a lock, where TCP coalesces small writes into
+ * large segments: a one-way stream of 4 KiB writes runs at about half the
+ * speed of plain TCP on the bypass (16 KiB writes break even, 32 KiB and
+ * more gain). So a direction that sent ESM_SMALL_RUN_MSGS messages in a
+ * row of ESM_SMALL_MSG bytes or less on average, without its peer
+ * sending back, falls back. Request/reply traffic never gets there: each
+ * reply starts a new run.
+ */
+#define ESM_SMALL_RUN_MSGS	256
+#define ESM_SMALL_MSG		(16U * 1024)
 
 /* Counters: a per-CPU array, one __u64 per index, summed by `stats`. */
 enum esm_counter {
@@ -91,13 +120,15 @@ enum esm_counter {
 	ESM_MSGS_PASSED,	/* sk_msg: messages that took the normal stack */
 	ESM_BYTES_PASSED,
 	ESM_FALLBACK_NO_PEER,	/* a direction fell back: peer not in the map */
-	ESM_FALLBACK_STATE,	/*   sender not ESTABLISHED (half-close, ...) */
+	ESM_FALLBACK_STATE,	/*   sender not ESTABLISHED (half-close, ...) or peer leaving */
 	ESM_FALLBACK_DRAINING,	/*   the tool was detached */
 	ESM_FALLBACK_QUEUE_FULL,/*   the peer's queue was full (slow reader) */
 	ESM_STORAGE_FAILED,	/* a fallback could not be made sticky (ENOMEM) */
 	ESM_FIN_LEFT,		/* left the map at its own FIN (nothing queued) */
 	ESM_FIN_KEPT,		/* stayed at its own FIN: bytes queued or busy */
 	ESM_FIN_KEPT_RECENT,	/*   of those: the peer redirected to it just now */
+	ESM_TCP_ONLY_LEFT,	/* left the map after its direction fell back */
+	ESM_FALLBACK_SMALL_WRITES, /* a direction fell back: one-way small writes */
 	ESM_COUNTER_NR,
 };
 

@@ -374,18 +374,20 @@ static unsigned long long sysctl_nth(const char *path, int n)
 }
 
 /*
- * Flow control limits (see ESM_QUEUE_MAX): what one TCP socket may buffer
- * (tcp_rmem max), at most a 16th of the TCP memory the kernel allows
- * before it applies pressure (tcp_mem[0], pages).
+ * Flow control limits (see ESM_QUEUE_MAX): a 16th of the TCP memory the
+ * kernel allows before it applies pressure (tcp_mem[0], pages), which
+ * scales with the machine's memory; tcp_wmem max + tcp_rmem max if that
+ * cannot be read.
  */
 static void queue_limits(struct esm_config *cfg)
 {
 	unsigned long long rmem = sysctl_nth("/proc/sys/net/ipv4/tcp_rmem", 2);
+	unsigned long long wmem = sysctl_nth("/proc/sys/net/ipv4/tcp_wmem", 2);
 	unsigned long long low = sysctl_nth("/proc/sys/net/ipv4/tcp_mem", 0);
-	unsigned long long bytes = rmem ? rmem : ESM_QUEUE_MAX;
+	unsigned long long bytes = rmem + wmem;
 	long page = sysconf(_SC_PAGESIZE);
 
-	if (low && page > 0 && low * (unsigned long long)page / 16 < bytes)
+	if (low && page > 0)
 		bytes = low * (unsigned long long)page / 16;
 	if (bytes > ESM_QUEUE_MAX)
 		bytes = ESM_QUEUE_MAX;
@@ -523,6 +525,8 @@ static const char *const counter_names[ESM_COUNTER_NR] = {
 	[ESM_FIN_LEFT]		= "fin_left_map",
 	[ESM_FIN_KEPT]		= "fin_kept_in_map",
 	[ESM_FIN_KEPT_RECENT]	= "fin_kept_recent_redirect",
+	[ESM_TCP_ONLY_LEFT]	= "fallback_left_map",
+	[ESM_FALLBACK_SMALL_WRITES] = "fallback_small_writes",
 };
 
 static int read_counters(const char *dir, __u64 out[ESM_COUNTER_NR])
@@ -565,14 +569,18 @@ static void print_counters(FILE *f, const __u64 v[ESM_COUNTER_NR], const char *i
 		(unsigned long long)v[ESM_MSGS_REDIRECTED], (unsigned long long)v[ESM_BYTES_REDIRECTED]);
 	fprintf(f, "%snormal:     %llu messages, %llu bytes\n", indent,
 		(unsigned long long)v[ESM_MSGS_PASSED], (unsigned long long)v[ESM_BYTES_PASSED]);
-	fprintf(f, "%sfallbacks:  %llu peer not in the map, %llu half-close/close, %llu peer's queue "
-		"full, %llu detached\n", indent, (unsigned long long)v[ESM_FALLBACK_NO_PEER],
-		(unsigned long long)v[ESM_FALLBACK_STATE], (unsigned long long)v[ESM_FALLBACK_QUEUE_FULL],
+	fprintf(f, "%sfallbacks:  %llu peer not in the map, %llu half-close/close/peer left, %llu peer's queue "
+		"full, %llu one-way small writes, %llu detached\n", indent,
+		(unsigned long long)v[ESM_FALLBACK_NO_PEER], (unsigned long long)v[ESM_FALLBACK_STATE],
+		(unsigned long long)v[ESM_FALLBACK_QUEUE_FULL],
+		(unsigned long long)v[ESM_FALLBACK_SMALL_WRITES],
 		(unsigned long long)v[ESM_FALLBACK_DRAINING]);
 	fprintf(f, "%sat FIN:     %llu left the map, %llu stayed (%llu: a redirect to it "
 		"may be under way; others: bytes queued or in use)\n", indent,
 		(unsigned long long)v[ESM_FIN_LEFT], (unsigned long long)v[ESM_FIN_KEPT],
 		(unsigned long long)v[ESM_FIN_KEPT_RECENT]);
+	fprintf(f, "%sfallen back: %llu left the map (plain TCP from then on)\n", indent,
+		(unsigned long long)v[ESM_TCP_ONLY_LEFT]);
 }
 
 /* ------------------------------------------------------------------ */

@@ -154,7 +154,7 @@ if [ "$(id -u)" = 0 ] && command -v python3 >/dev/null && mkdir "$jcg"; then
 	got=$(python3 -c 'import json,sys; a=[x for x in json.load(open(sys.argv[1]))["attachments"] if x["cgroup"] == sys.argv[2]]; print(a[0]["ports"])' "$T/status.json" "$jcg" 2>&1)
 	[ "$got" = "80,443,8000-8080" ] && pass "ebpf-sockmap status --json: one object, the port list" ||
 		fail "ebpf-sockmap status --json: one object, the port list" "$got $(sm_short "$T/status.json")"
-	got=$(python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["attachments"]; print(sorted(a[0].keys()) == sorted(["cgroup","cgroup_id","sockets","sockets_added","sockets_closed","add_failed","msgs_redirected","bytes_redirected","msgs_passed","bytes_passed","fallback_no_peer","fallback_state","fallback_detached","fallback_queue_full","storage_failed","fin_left_map","fin_kept_in_map","fin_kept_recent_redirect"]))' "$T/stats.json" 2>&1)
+	got=$(python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["attachments"]; print(sorted(a[0].keys()) == sorted(["cgroup","cgroup_id","sockets","sockets_added","sockets_closed","add_failed","msgs_redirected","bytes_redirected","msgs_passed","bytes_passed","fallback_no_peer","fallback_state","fallback_detached","fallback_queue_full","storage_failed","fin_left_map","fin_kept_in_map","fin_kept_recent_redirect","fallback_left_map","fallback_small_writes"]))' "$T/stats.json" 2>&1)
 	[ "$got" = True ] && pass "ebpf-sockmap stats --json: every counter" ||
 		fail "ebpf-sockmap stats --json: every counter" "$got $(sm_short "$T/stats.json")"
 else

@@ -12,7 +12,9 @@
  *   halfclose  K request/reply exchanges ending in shutdown(SHUT_WR) or
  *              close() with the peer's data still unread
  *   rr         64-byte ping-pong round trips: p50 and p99 in microseconds
- *   stream     one-way throughput with W-byte writes, Gbit/s
+ *   stream     one-way throughput with W-byte writes, Gbit/s; with
+ *              --read-delay the receiver starts late (a slow reader: the
+ *              bypass must fall back) and checks every byte
  *   connrate   connect + 1-byte exchange + close, connections per second
  *
  * Prints "ok MODE ..." (or numbers "name value") and exits 0, or prints
@@ -45,6 +47,7 @@ static int opt_count = 100;
 static double opt_seconds = 2;
 static size_t opt_size = 64;
 static const char *opt_mid_cmd;
+static int opt_read_delay_ms;	/* stream: the receiver starts this late */
 static const char *opt_addr;	/* default: 127.0.0.1 or ::1 */
 static int opt_port;		/* default: any */
 static struct sockaddr_storage srv_addr;
@@ -639,22 +642,36 @@ static double sink_end;
 static pthread_mutex_t sink_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t sink_done = PTHREAD_COND_INITIALIZER;
 
-/* Reads to EOF, counting; the rate is what arrived, not what was written. */
+static int64_t sink_bad = -1;
+
+/*
+ * Reads to EOF, counting; the rate is what arrived, not what was written.
+ * With --read-delay: starts late and checks each byte.
+ */
 static void *sink_conn(void *arg)
 {
 	int fd = (int)(intptr_t)arg;
 	unsigned char *buf = malloc(opt_read);
 	uint64_t got = 0;
+	int64_t bad = -1;
 	ssize_t n;
 
 	if (!buf)
 		die("out of memory");
-	while ((n = read(fd, buf, opt_read)) > 0)
+	if (opt_read_delay_ms)
+		usleep(opt_read_delay_ms * 1000);
+	while ((n = read(fd, buf, opt_read)) > 0) {
+		if (opt_read_delay_ms && bad < 0)
+			bad = check_pattern(0, got, buf, n);
 		got += n;
+	}
+	if (n < 0)
+		fail("stream: read at %llu: %s", (unsigned long long)got, strerror(errno));
 	free(buf);
 	close(fd);
 	pthread_mutex_lock(&sink_lock);
 	sink_bytes = got;
+	sink_bad = bad;
 	sink_end = now();
 	pthread_cond_signal(&sink_done);
 	pthread_mutex_unlock(&sink_lock);
@@ -664,6 +681,7 @@ static void *sink_conn(void *arg)
 static int mode_stream(void)
 {
 	unsigned char *buf = calloc(1, opt_write);
+	uint64_t sent = 0;
 	double t0, dt;
 	int fd;
 
@@ -673,9 +691,13 @@ static int mode_stream(void)
 	fd = connect_srv();
 	t0 = now();
 	do {
-		for (int k = 0; k < 64; k++)
+		for (int k = 0; k < 64; k++) {
+			if (opt_read_delay_ms)
+				pattern(0, sent, buf, opt_write);
 			if (write_all(fd, buf, opt_write))
 				die("stream: %s", strerror(errno));
+			sent += opt_write;
+		}
 		dt = now() - t0;
 	} while (dt < opt_seconds);
 	shutdown(fd, SHUT_WR);
@@ -684,6 +706,18 @@ static int mode_stream(void)
 		pthread_cond_wait(&sink_done, &sink_lock);
 	pthread_mutex_unlock(&sink_lock);
 	close(fd);
+	if (opt_read_delay_ms) {
+		if (sink_bytes != sent)
+			fail("stream: received %llu bytes, sent %llu",
+			     (unsigned long long)sink_bytes, (unsigned long long)sent);
+		else if (sink_bad >= 0)
+			fail("stream: wrong byte at offset %lld (lost, duplicated or reordered)",
+			     (long long)sink_bad);
+		if (failed)
+			return 1;
+		printf("ok stream: %llu bytes, read from %d ms on, intact\n",
+		       (unsigned long long)sent, opt_read_delay_ms);
+	}
 	printf("stream_gbit_s %.3f\n", sink_bytes * 8 / (sink_end - t0) / 1e9);
 	return 0;
 }
@@ -748,7 +782,8 @@ static void usage(int rc)
 	       "  -n, --count N   halfclose: exchanges; rr: round trips\n"
 	       "  -s, --size N    rr: message size\n"
 	       "  -t, --seconds S stream, connrate: duration\n"
-	       "  -m, --mid-cmd CMD  bulk: run CMD (sh -c) when connection 0 sent half\n");
+	       "  -m, --mid-cmd CMD  bulk: run CMD (sh -c) when connection 0 sent half\n"
+	       "  -D, --read-delay MS stream: the receiver starts MS ms late and checks each byte\n");
 	exit(rc);
 }
 
@@ -781,6 +816,7 @@ int main(int argc, char **argv)
 		{ "size", required_argument, NULL, 's' },
 		{ "seconds", required_argument, NULL, 't' },
 		{ "mid-cmd", required_argument, NULL, 'm' },
+		{ "read-delay", required_argument, NULL, 'D' },
 		{ "addr", required_argument, NULL, 'a' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
@@ -791,7 +827,7 @@ int main(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((c = getopt_long(argc, argv, "6a:p:b:w:r:c:n:s:t:m:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "6a:p:b:w:r:c:n:s:t:m:D:h", lo, NULL)) != -1) {
 		switch (c) {
 		case '6': opt_family = AF_INET6; break;
 		case 'b': opt_bytes = parse_size(optarg); break;
@@ -802,6 +838,7 @@ int main(int argc, char **argv)
 		case 's': opt_size = parse_size(optarg); break;
 		case 't': opt_seconds = atof(optarg); break;
 		case 'm': opt_mid_cmd = optarg; break;
+		case 'D': opt_read_delay_ms = atoi(optarg); break;
 		case 'a': opt_addr = optarg; break;
 		case 'p': opt_port = atoi(optarg); break;
 		case 'h': usage(0); break;

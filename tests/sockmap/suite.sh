@@ -91,6 +91,27 @@ sockmap_suite() {
 		fail "$TAG run: sockets leave the map when they close" "$(sm_short "$T/run.err")"
 	fi
 
+	# a slow reader: the queue limit makes the writer's direction fall
+	# back, its socket leaves the map (plain TCP), every byte in order
+	sm_run "$TAG run: slow reader (starts 300 ms late), intact" stream -w 65536 -t 1 -D 300
+	qfull=$(sed -n "s/.* \([0-9][0-9]*\) peer's queue full.*/\1/p" "$T/run.err")
+	left=$(sed -n 's/.*fallen back: *\([0-9][0-9]*\) left the map.*/\1/p' "$T/run.err")
+	if [ "${qfull:-0}" -ge 1 ] && [ "${left:-0}" -ge 1 ]; then
+		pass "$TAG run: slow reader: the writer fell back and left the map"
+	else
+		fail "$TAG run: slow reader: the writer fell back and left the map" "$(sm_short "$T/run.err")"
+	fi
+
+	# a one-way stream of 4 KiB writes (faster through plain TCP): falls
+	# back after a run of small writes, every byte in order
+	sm_run "$TAG run: one-way 4 KiB writes, intact" stream -w 4096 -t 1 -D 1
+	small=$(sed -n 's/.* \([0-9][0-9]*\) one-way small writes.*/\1/p' "$T/run.err")
+	if [ "${small:-0}" -ge 1 ]; then
+		pass "$TAG run: one-way 4 KiB writes fell back to TCP"
+	else
+		fail "$TAG run: one-way 4 KiB writes fell back to TCP" "$(sm_short "$T/run.err")"
+	fi
+
 	# exit status passed on, cgroup removed
 	"$SM" run -- sh -c 'exit 7' >/dev/null 2>&1
 	rc=$?
