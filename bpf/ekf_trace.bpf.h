@@ -101,7 +101,7 @@ struct {
 	__uint(max_entries, 2 * 1024 * 1024);	/* --buffer-size sets it */
 } events SEC(".maps");
 
-/* Events that could not be delivered (ring full, pending map full). */
+/* Events that could not be delivered (ring full, entry state full or taken). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
