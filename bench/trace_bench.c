@@ -11,11 +11,12 @@
  *     event delivered?) vs a non-matching --match (userspace here) vs
  *     bpftrace; two producers for --loss-seconds (opened vs printed);
  *     start-up to the first event (median of --starts); max RSS; CPU per
- *     event of userspace filtering.
+ *     event of userspace filtering; the floor: --pid 1 (every call dropped
+ *     at entry) with tracepoint and with tp_btf programs.
  *   --part vm     inside a test VM with ebpf_kfunc loaded: a non-matching
- *     --match in the kernel vs none, and CPU per event of in-kernel vs
- *     userspace filtering (the module unloaded with rmmod, then loaded
- *     again from /lib/ekf-vm/ebpf_kfunc.ko).
+ *     --match in the kernel vs none, its floor (the same with --pid 1),
+ *     and CPU per event of in-kernel vs userspace filtering (the module
+ *     unloaded with rmmod, then loaded again from /lib/ekf-vm/ebpf_kfunc.ko).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -624,7 +625,9 @@ static int run_cmd(const char *cmd)
 static void part_vm(void)
 {
 	char *nm[] = { (char *)tool, "--json", "-v", "--match", NOMATCH, "-b", (char *)bufsize, NULL };
-	struct loop_result b1, b2, rk, ru;
+	char *floor_args[] = { (char *)tool, "--json", "-v", "--pid", "1", "--match", NOMATCH,
+			       "-b", (char *)bufsize, NULL };
+	struct loop_result b1, b2, rk, rf, ru;
 	double base, cpu_k = -1, cpu_u = -1;
 	struct tracer t;
 	char note[256];
@@ -644,6 +647,19 @@ static void part_vm(void)
 	snprintf(note, sizeof(note), "--match ran in %s; VM under TCG, 1 CPU", match_where(&t));
 	emit("open-close/opensnoop-nomatch-kernel", rk.ns_per_op, "ns/op", base, "no-tracer", "<=1.15x",
 	     !strcmp(match_where(&t), "kernel"), rk.ns_per_op / base <= 1.15, note);
+
+	/*
+	 * The floor: the same programs (--match in the kernel, the same attach
+	 * flavour) with --pid 1 dropping every call at entry, before the match.
+	 */
+	if (!tracer_start(&t, floor_args, NULL, "attached, tracing", false))
+		die("%s did not start: %s", tool, t.err.buf);
+	rf = open_loop(file, loops);
+	tracer_stop(&t);
+	snprintf(note, sizeof(note), "--pid 1 and the same --match (in %s): everything dropped at entry; producer CPU %.2fx",
+		 match_where(&t), rf.cpu_per_op / b1.cpu_per_op);
+	emit("open-close/opensnoop-floor-kernel", rf.ns_per_op, "ns/op", base, "no-tracer", "", false,
+	     false, note);
 
 	/* the same with the module gone: userspace */
 	for (i = 0; i < 40 && run_cmd("rmmod ebpf_kfunc 2>/dev/null") != 0; i++)

@@ -46,8 +46,8 @@ struct ekf_trace_opts {
 };
 
 /*
- * A tool's own options: its short options, long options ({ 0 }-ended) and
- * handler (false: not its option). ekf_trace_parse() takes the common ones
+ * A tool's own options: its short options, long options ({ 0 }-ended, at
+ * most 7) and handler (false: not its option). ekf_trace_parse() takes the common ones
  * first.
  */
 struct ekf_trace_tool_opts {
