@@ -34,6 +34,11 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) bpf/bpf.mk
 # NAME_plain.bpf.c (the tracing tools' object without kfuncs) includes NAME.bpf.c
 $(BUILD)/bpf/%_plain.bpf.o: bpf/%.bpf.c
 
+# The path tracers claim a slot with a compare-and-swap (BPF v3 atomics, 5.12+)
+EKF_TRACE_PATH_OBJS	:= $(foreach t,opensnoop unlinksnoop,$(BUILD)/bpf/ebpf_$(t).bpf.o \
+			   $(BUILD)/bpf/ebpf_$(t)_plain.bpf.o)
+$(EKF_TRACE_PATH_OBJS): BPF_CFLAGS += -mcpu=v3
+
 # Skeleton names are C identifiers: ebpf_kfunc_probe.bpf.o -> ebpf_kfunc_probe
 $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(call msg,GEN-SKEL,$@)

@@ -34,12 +34,7 @@ struct ekf_exec_scratch {
 	char joined[EKF_EXEC_ARGS_SIZE];
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct ekf_exec_scratch);
-} exec_scratch SEC(".maps");
+EKF_SCRATCH_MAP(exec_scratch, struct ekf_exec_scratch);
 
 #define LAST_ARG_OFF	(sizeof(((struct ekf_exec_event *)0)->data) - EKF_EXEC_ARG_MAX)
 
@@ -66,7 +61,7 @@ static __always_inline bool args_wanted(struct ekf_exec_scratch *s)
 			break;
 		s->joined[s->ends[i] & (EKF_EXEC_ARGS_SIZE - 1)] = ' ';
 	}
-	return ekf_glob_wanted(s->joined, sizeof(s->joined));
+	return ekf_str_wanted(s->joined, sizeof(s->joined));
 }
 
 /*
@@ -146,7 +141,7 @@ static __always_inline int exec_enter(__u32 sys, const char *filename, const cha
 	if (match_args) {
 		if (!args_wanted(s))
 			return 0;
-	} else if (!ekf_glob_wanted(e->data, EKF_EXEC_FILENAME_MAX)) {
+	} else if (!ekf_str_wanted(e->data, EKF_EXEC_FILENAME_MAX)) {
 		return 0;
 	}
 	zero = bpf_get_current_pid_tgid() >> 32;
@@ -171,11 +166,14 @@ static __always_inline int exec_exit(long ret)
 	       (__u64)e->filename_len + e->args_len;
 	if (size > sizeof(*e))
 		size = sizeof(*e);
-	ekf_submit(e, size);
+	ekf_submit(e, size, e->hdr.ts_ns);
 out:
 	bpf_map_delete_elem(&execs, &pid);
 	return 0;
 }
+
+EKF_TP_EXIT(execve, exec_exit)
+EKF_TP_EXIT(execveat, exec_exit)
 
 SEC("tracepoint/syscalls/sys_enter_execve")
 int tp_enter_execve(struct ekf_sys_enter_ctx *ctx)
@@ -189,18 +187,6 @@ int tp_enter_execveat(struct ekf_sys_enter_ctx *ctx)
 {
 	return exec_enter(EKF_SYS_EXECVEAT, (const char *)ctx->args[1],
 			  (const char *const *)ctx->args[2]);
-}
-
-SEC("tracepoint/syscalls/sys_exit_execve")
-int tp_exit_execve(struct ekf_sys_exit_ctx *ctx)
-{
-	return exec_exit(ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_execveat")
-int tp_exit_execveat(struct ekf_sys_exit_ctx *ctx)
-{
-	return exec_exit(ctx->ret);
 }
 
 SEC("tp_btf/sys_enter")

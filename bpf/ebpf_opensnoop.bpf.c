@@ -31,6 +31,10 @@ static __always_inline __u32 openat2_mode(__u64 how)
 	return mode;
 }
 
+EKF_PATH_EXIT(open)
+EKF_PATH_EXIT(openat)
+EKF_PATH_EXIT(openat2)
+
 SEC("tracepoint/syscalls/sys_enter_open")
 int tp_enter_open(struct ekf_sys_enter_ctx *ctx)
 {
@@ -48,24 +52,6 @@ int tp_enter_openat2(struct ekf_sys_enter_ctx *ctx)
 {
 	return ekf_path_enter(EKF_SYS_OPENAT2, ctx->args[1], openat2_flags(ctx->args[2]),
 			      openat2_mode(ctx->args[2]));
-}
-
-SEC("tracepoint/syscalls/sys_exit_open")
-int tp_exit_open(struct ekf_sys_exit_ctx *ctx)
-{
-	return ekf_path_exit(ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_openat")
-int tp_exit_openat(struct ekf_sys_exit_ctx *ctx)
-{
-	return ekf_path_exit(ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_openat2")
-int tp_exit_openat2(struct ekf_sys_exit_ctx *ctx)
-{
-	return ekf_path_exit(ctx->ret);
 }
 
 #ifndef EKF_TRACE_PLAIN

@@ -12,6 +12,10 @@ const volatile long nr_unlink = -1;
 const volatile long nr_unlinkat = -1;
 const volatile long nr_rmdir = -1;
 
+EKF_PATH_EXIT(unlink)
+EKF_PATH_EXIT(unlinkat)
+EKF_PATH_EXIT(rmdir)
+
 SEC("tracepoint/syscalls/sys_enter_unlink")
 int tp_enter_unlink(struct ekf_sys_enter_ctx *ctx)
 {
@@ -28,24 +32,6 @@ SEC("tracepoint/syscalls/sys_enter_rmdir")
 int tp_enter_rmdir(struct ekf_sys_enter_ctx *ctx)
 {
 	return ekf_path_enter(EKF_SYS_RMDIR, ctx->args[0], 0, 0);
-}
-
-SEC("tracepoint/syscalls/sys_exit_unlink")
-int tp_exit_unlink(struct ekf_sys_exit_ctx *ctx)
-{
-	return ekf_path_exit(ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_unlinkat")
-int tp_exit_unlinkat(struct ekf_sys_exit_ctx *ctx)
-{
-	return ekf_path_exit(ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_rmdir")
-int tp_exit_rmdir(struct ekf_sys_exit_ctx *ctx)
-{
-	return ekf_path_exit(ctx->ret);
 }
 
 #ifndef EKF_TRACE_PLAIN

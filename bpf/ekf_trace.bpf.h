@@ -101,7 +101,7 @@ struct {
 	__uint(max_entries, 2 * 1024 * 1024);	/* --buffer-size sets it */
 } events SEC(".maps");
 
-/* Events that could not be delivered (ring full, pending map full). */
+/* Events that could not be delivered (ring full, entry state full or taken). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -138,10 +138,8 @@ static __always_inline void ekf_count_lost(void)
  * events a second to fill in between. Racy across CPUs on purpose: an
  * extra or a missed wake-up is harmless.
  */
-static __always_inline __u64 ekf_wakeup_flags(void)
+static __always_inline __u64 ekf_wakeup_flags(__u64 now)
 {
-	__u64 now = bpf_ktime_get_ns();
-
 	if (now - last_wakeup_ns >= wakeup_interval_ns) {
 		last_wakeup_ns = now;
 		return BPF_RB_FORCE_WAKEUP;
@@ -149,10 +147,13 @@ static __always_inline __u64 ekf_wakeup_flags(void)
 	return BPF_RB_NO_WAKEUP;
 }
 
-/* Sends size bytes of e, counting a failure as a lost event. */
-static __always_inline void ekf_submit(void *e, __u64 size)
+/*
+ * Sends size bytes of e, counting a failure as a lost event. now: the
+ * event's bpf_ktime_get_ns(), reused for the wake-up decision.
+ */
+static __always_inline void ekf_submit(void *e, __u64 size, __u64 now)
 {
-	if (bpf_ringbuf_output(&events, e, size, ekf_wakeup_flags()))
+	if (bpf_ringbuf_output(&events, e, size, ekf_wakeup_flags(now)))
 		ekf_count_lost();
 }
 
@@ -218,32 +219,38 @@ static __always_inline bool ekf_kernel_match_on(void)
 }
 
 /*
- * --match: str (NUL-terminated within size) against the glob, in the
- * kernel. True when there is no in-kernel match to do; userspace then
- * does it with the same code (kmod/lib/ekf_glob.c).
+ * --match (ekf_glob) and --contains (ekf_strstr) on str, NUL-terminated
+ * within size, in the kernel. True when there is nothing to match in the
+ * kernel; userspace then does it with the same code (kmod/lib/).
  */
-static __always_inline bool ekf_glob_wanted(const char *str, __u32 size)
+static __always_inline bool ekf_str_wanted(const char *str, __u32 size)
 {
 #ifndef EKF_TRACE_PLAIN
-	if (!match_glob_on || !have_glob)
-		return true;
-	return ekf_glob(match_pattern, sizeof(match_pattern), str, size,
-			match_glob_flags) == 1;
-#else
-	return true;
+	if (match_glob_on && have_glob &&
+	    ekf_glob(match_pattern, sizeof(match_pattern), str, size, match_glob_flags) != 1)
+		return false;
+	if (match_contains_on && have_strstr &&
+	    ekf_strstr(str, size, match_needle, sizeof(match_needle)) < 0)
+		return false;
 #endif
+	return true;
 }
 
-/* --contains: as ekf_glob_wanted(), through ekf_strstr. */
-static __always_inline bool ekf_contains_wanted(const char *str, __u32 size)
-{
-#ifndef EKF_TRACE_PLAIN
-	if (!match_contains_on || !have_strstr)
-		return true;
-	return ekf_strstr(str, size, match_needle, sizeof(match_needle)) >= 0;
-#else
-	return true;
-#endif
+/* A per-CPU scratch value of type vtype, to build an event in. */
+#define EKF_SCRATCH_MAP(name, vtype)					\
+struct {								\
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);			\
+	__uint(max_entries, 1);						\
+	__type(key, __u32);						\
+	__type(value, vtype);						\
+} name SEC(".maps")
+
+/* tracepoint/syscalls/sys_exit_NAME calling fn(return value) */
+#define EKF_TP_EXIT(name, fn)						\
+SEC("tracepoint/syscalls/sys_exit_" #name)				\
+int tp_exit_##name(struct ekf_sys_exit_ctx *ctx)			\
+{									\
+	return fn(ctx->ret);						\
 }
 
 #endif /* EKF_TRACE_BPF_H */

@@ -13,17 +13,31 @@
 
 #include "ekf_trace.bpf.h"
 
+/*
+ * Entry to exit, per thread: a slot in an array indexed by the thread id's
+ * low bits, claimed with a compare-and-swap of its tid. An array lookup is
+ * inlined by the verifier; a hash map's update and delete on every call
+ * were a fifth of the tracer's cost per open. Two threads in a traced
+ * syscall at once whose ids share the low 14 bits (rare: the slot is held
+ * only during the call): the second's event is counted lost, never
+ * silently dropped. A slot is released at the exit; userspace attaches the
+ * exit programs before the entry ones, so every claim sees its exit.
+ */
+#define EKF_PENDING_SLOTS	16384
+
 struct ekf_pending {
+	__u32 tid;		/* the owner; 0: free */
+	__u32 sys;
 	__u64 path;		/* user pointer */
 	__u64 flags;
 	__u32 mode;
-	__u32 sys;
+	__u32 pad;
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 10240);
-	__type(key, __u32);			/* thread id */
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, EKF_PENDING_SLOTS);
+	__type(key, __u32);			/* thread id % EKF_PENDING_SLOTS */
 	__type(value, struct ekf_pending);
 } pending SEC(".maps");
 
@@ -36,26 +50,21 @@ struct ekf_path_scratch {
 	char slack[EKF_TRACE_PATH_MAX];
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct ekf_path_scratch);
-} path_scratch SEC(".maps");
+EKF_SCRATCH_MAP(path_scratch, struct ekf_path_scratch);
 
 static __always_inline int ekf_path_enter(__u32 sys, __u64 path, __u64 flags, __u32 mode)
 {
-	struct ekf_pending p = { .path = path, .flags = flags, .mode = mode, .sys = sys };
 	struct ekf_path_event *e;
-	__u32 tid, zero = 0;
+	struct ekf_pending *p;
+	__u32 tid, idx, owner, zero = 0;
 	long n;
 
 	if (!ekf_task_wanted(true))
 		return 0;
 	/*
 	 * An in-kernel match runs here, not at exit: a call that does not
-	 * match then costs no map update, lookup and delete, only this read
-	 * (the path is the same memory at entry and at exit).
+	 * match then claims no slot, only this read (the path is the same
+	 * memory at entry and at exit).
 	 */
 	if (ekf_kernel_match_on()) {
 		e = bpf_map_lookup_elem(&path_scratch, &zero);
@@ -64,13 +73,23 @@ static __always_inline int ekf_path_enter(__u32 sys, __u64 path, __u64 flags, __
 		n = bpf_probe_read_user_str(e->path, sizeof(e->path), (const void *)path);
 		if (n <= 0)
 			e->path[0] = '\0';
-		if (!ekf_glob_wanted(e->path, sizeof(e->path)) ||
-		    !ekf_contains_wanted(e->path, sizeof(e->path)))
+		if (!ekf_str_wanted(e->path, sizeof(e->path)))
 			return 0;
 	}
 	tid = (__u32)bpf_get_current_pid_tgid();
-	if (bpf_map_update_elem(&pending, &tid, &p, BPF_ANY))
-		ekf_count_lost();
+	idx = tid & (EKF_PENDING_SLOTS - 1);
+	p = bpf_map_lookup_elem(&pending, &idx);
+	if (!p)
+		return 0;
+	owner = __sync_val_compare_and_swap(&p->tid, 0, tid);
+	if (owner && owner != tid) {
+		ekf_count_lost();	/* another thread's call holds the slot */
+		return 0;
+	}
+	p->sys = sys;
+	p->path = path;
+	p->flags = flags;
+	p->mode = mode;
 	return 0;
 }
 
@@ -78,14 +97,17 @@ static __always_inline int ekf_path_exit(long ret)
 {
 	struct ekf_path_event *e;
 	struct ekf_pending *pp, p;
-	__u32 tid = (__u32)bpf_get_current_pid_tgid(), zero = 0;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid(), idx, zero = 0;
 	long n;
 
-	pp = bpf_map_lookup_elem(&pending, &tid);
-	if (!pp)
+	idx = tid & (EKF_PENDING_SLOTS - 1);
+	pp = bpf_map_lookup_elem(&pending, &idx);
+	if (!pp || pp->tid != tid)
 		return 0;
 	p = *pp;
-	bpf_map_delete_elem(&pending, &tid);
+	/* released only once the copy above is complete */
+	asm volatile("" ::: "memory");
+	*(volatile __u32 *)&pp->tid = 0;
 	if (only_failed && ret >= 0)
 		return 0;
 	e = bpf_map_lookup_elem(&path_scratch, &zero);
@@ -101,8 +123,11 @@ static __always_inline int ekf_path_exit(long ret)
 	e->mode = p.mode;
 	e->path_len = n;
 	ekf_submit(e, __builtin_offsetof(struct ekf_path_event, path) +
-		      (n & (2 * EKF_TRACE_PATH_MAX - 1)));
+		      (n & (2 * EKF_TRACE_PATH_MAX - 1)), e->hdr.ts_ns);
 	return 0;
 }
+
+/* The exit programs: the same for every syscall of a path tool. */
+#define EKF_PATH_EXIT(name)	EKF_TP_EXIT(name, ekf_path_exit)
 
 #endif /* EKF_TRACE_PATH_BPF_H */

@@ -10,11 +10,9 @@
  * 2 bad usage (the bad value named on stderr).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 
 #include <bpf/libbpf.h>
 
@@ -71,7 +69,7 @@ static size_t join_args(const char *args, size_t len, char *out, size_t size)
 static int on_event(struct ekf_trace *t, const void *data, size_t size)
 {
 	const struct ekf_exec_event *e = data;
-	char comm[EKF_TRACE_COMM_LEN + 1], when[16], joined[EKF_EXEC_ARGS_SIZE + 1];
+	char comm[EKF_TRACE_COMM_LEN + 1], joined[EKF_EXEC_ARGS_SIZE + 1];
 	const size_t off = offsetof(struct ekf_exec_event, data);
 	size_t flen, alen, jlen, i;
 	const char *fname, *args, *a;
@@ -110,11 +108,7 @@ static int on_event(struct ekf_trace *t, const void *data, size_t size)
 		ekf_trace_json_end(t);
 		return 0;
 	}
-	ekf_trace_comm(&e->hdr, comm);
-	if (t->o->timestamp) {
-		ekf_trace_time_text(t, e->hdr.ts_ns, when, sizeof(when));
-		printf("%-8s ", when);
-	}
+	ekf_trace_text_begin(t, &e->hdr, comm);
 	printf("%-16s %-7u %-7u %-6u %4d %-7s %.*s%s %s%s\n", comm, e->hdr.pid, e->ppid, e->hdr.uid,
 	       e->hdr.ret, e->hdr.ret >= 0 ? "0" : ekf_trace_errno_name(-e->hdr.ret),
 	       (int)(flen ? strnlen(fname, flen) : 0), fname,
@@ -122,72 +116,44 @@ static int on_event(struct ekf_trace *t, const void *data, size_t size)
 	return 0;
 }
 
-static int attach(void *skel)
+static void set_globals(struct ebpf_execsnoop *skel)
 {
-	return ebpf_execsnoop__attach(skel);
+	skel->rodata->nr_execve = __NR_execve;
+	skel->rodata->nr_execveat = EKF_NR_EXECVEAT;
+	skel->rodata->match_args = opt_match_args;
+}
+
+EKF_TRACE_DEFINE_LOADER(ebpf_execsnoop, set_globals)
+
+/* One object: the ppid needs CO-RE (and so the kernel's BTF) anyway. */
+static int load(struct ekf_trace *t, bool plain, struct ekf_trace_skel *out)
+{
+	return load_ebpf_execsnoop(t, out);
+}
+
+static bool tool_opt(int c, const char *arg)
+{
+	if (c != 'a')
+		return false;
+	opt_match_args = true;
+	return true;
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		EKF_TRACE_LONGOPTS,
 		{ "match-args", no_argument, NULL, 'a' },
 		{ 0 },
 	};
-	struct ebpf_execsnoop *skel;
-	int c, err, rc;
+	static const struct ekf_trace_tool_opts tool = { "a", longopts, tool_opt };
 
 	ekf_prog_name = "ebpf-execsnoop";
-	ekf_trace_opts_init(&opts);
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, EKF_TRACE_SHORTOPTS "a", longopts, NULL)) != -1) {
-		if (ekf_trace_opt(&opts, c, optarg, usage))
-			continue;
-		if (c == 'a')
-			opt_match_args = true;
-		else
-			ekf_bad_option(NULL, argv, optopt, c);
-	}
-	ekf_trace_no_args(argc, argv);
+	ekf_trace_parse(&opts, argc, argv, usage, &tool);
 	if (opt_match_args && !opts.match)
 		ekf_usage_error(NULL, "--match-args needs --match GLOB");
 
 	/* Arguments are valid: only now touch anything. */
 	trace.need_glob = opts.match != NULL;
 	trace.on_event = on_event;
-	ekf_trace_preflight(&trace);
-	ekf_trace_plan(&trace);
-	for (;;) {
-		if (!ekf_trace_next_mode(&trace)) {
-			ekf_err("no way left to load the BPF programs");
-			return EKF_EXIT_FAIL;
-		}
-		skel = ebpf_execsnoop__open();
-		if (!skel) {
-			ekf_err("cannot open the BPF object: %s", strerror(errno));
-			return EKF_EXIT_FAIL;
-		}
-		EKF_TRACE_SET_GLOBALS(&trace, skel);
-		skel->rodata->nr_execve = __NR_execve;
-#ifdef __NR_execveat
-		skel->rodata->nr_execveat = __NR_execveat;
-#endif
-		skel->rodata->match_args = opt_match_args;
-		ekf_trace_prepare(&trace, skel->obj);
-		err = ebpf_execsnoop__load(skel);
-		if (!err)
-			break;
-		ekf_trace_load_failed(&trace, err);
-		ebpf_execsnoop__destroy(skel);
-	}
-	ekf_trace_start(&trace, attach, skel);
-	if (!opts.json) {
-		if (opts.timestamp)
-			printf("%-8s ", "TIME");
-		printf("%-16s %-7s %-7s %-6s %4s %-7s %s\n", "PCOMM", "PID", "PPID", "UID", "RET",
-		       "ERR", "FILENAME ARGS");
-	}
-	rc = ekf_trace_run(&trace);
-	ebpf_execsnoop__destroy(skel);
-	return rc;
+	return ekf_trace_main(&trace, load, "PCOMM            PID     PPID    UID     RET ERR     FILENAME ARGS");
 }

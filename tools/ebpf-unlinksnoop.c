@@ -9,12 +9,10 @@
  * 2 bad usage (the bad value named on stderr).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
-#include <sys/syscall.h>
 
 #include <bpf/libbpf.h>
 
@@ -53,146 +51,61 @@ static struct ekf_trace trace = { .tool = "ebpf-unlinksnoop", .o = &opts };
 static int on_event(struct ekf_trace *t, const void *data, size_t size)
 {
 	const struct ekf_path_event *e = data;
-	char comm[EKF_TRACE_COMM_LEN + 1], when[16];
-	size_t plen;
+	char comm[EKF_TRACE_COMM_LEN + 1];
 	const char *path;
+	size_t len;
 
-	if (size < offsetof(struct ekf_path_event, path))
+	if (!ekf_trace_path_event(t, data, size, &path, &len))
 		return 0;
-	plen = e->path_len;
-	if (plen > size - offsetof(struct ekf_path_event, path))
-		plen = size - offsetof(struct ekf_path_event, path);
-	path = plen ? e->path : "";
-	if (!ekf_trace_user_match(t, path, plen ? plen : 1))
-		return 0;
-	t->events++;
 	if (t->o->json) {
 		ekf_trace_json_begin(t, "unlink", &e->hdr);
 		ekf_jl_uint(&t->line, "flags", e->flags);
-		ekf_jl_bytes(&t->line, "path", path, plen ? strnlen(path, plen) : 0);
+		ekf_jl_bytes(&t->line, "path", path, len);
 		ekf_trace_json_end(t);
 		return 0;
 	}
-	ekf_trace_comm(&e->hdr, comm);
-	if (t->o->timestamp) {
-		ekf_trace_time_text(t, e->hdr.ts_ns, when, sizeof(when));
-		printf("%-8s ", when);
-	}
+	ekf_trace_text_begin(t, &e->hdr, comm);
 	/* unlinkat(AT_REMOVEDIR) is rmdir: say so */
 	printf("%-7u %-16s %-10s %4d %-7s %.*s\n", e->hdr.pid, comm,
 	       e->hdr.sys == EKF_SYS_UNLINKAT && (e->flags & AT_REMOVEDIR) ? "unlinkat/d" :
 	       ekf_trace_sys_name(e->hdr.sys), e->hdr.ret >= 0 ? e->hdr.ret : -1,
-	       e->hdr.ret >= 0 ? "0" : ekf_trace_errno_name(-e->hdr.ret),
-	       (int)(plen ? strnlen(path, plen) : 0), path);
+	       e->hdr.ret >= 0 ? "0" : ekf_trace_errno_name(-e->hdr.ret), (int)len, path);
 	return 0;
 }
 
-/*
- * Two objects: the full one (kfuncs, tp_btf programs) when the match runs
- * in the kernel, the plain one otherwise (no kernel BTF to read: faster
- * start, less memory). Both have the same maps, globals and programs.
- */
-struct loaded {
-	void *skel;
-	int (*attach)(void *skel);
-	void (*destroy)(void *skel);
-};
-
-/* The syscall numbers for the tp_btf programs; -1: not on this architecture */
-#ifdef __NR_unlink
-#define NR_UNLINK __NR_unlink
-#else
-#define NR_UNLINK (-1)
-#endif
-#define NR_UNLINKAT __NR_unlinkat
-#ifdef __NR_rmdir
-#define NR_RMDIR __NR_rmdir
-#else
-#define NR_RMDIR (-1)
-#endif
+/* Two objects, as in ebpf-opensnoop: with and without the kfuncs. */
 
 #define SET_SYSCALL_NRS(skel)	\
 do {				\
-	(skel)->rodata->nr_unlink = NR_UNLINK;	\
-	(skel)->rodata->nr_unlinkat = NR_UNLINKAT;	\
-	(skel)->rodata->nr_rmdir = NR_RMDIR;	\
+	(skel)->rodata->nr_unlink = EKF_NR_UNLINK;	\
+	(skel)->rodata->nr_unlinkat = __NR_unlinkat;	\
+	(skel)->rodata->nr_rmdir = EKF_NR_RMDIR;	\
 } while (0)
 
-#define DEFINE_LOADER(T)							\
-static int attach_##T(void *skel) { return T##__attach(skel); }		\
-static void destroy_##T(void *skel) { T##__destroy(skel); }			\
-static int load_##T(struct loaded *l)						\
-{										\
-	struct T *skel = T##__open();						\
-	int err;								\
-										\
-	if (!skel) {								\
-		ekf_err("cannot open the BPF object: %s", strerror(errno));	\
-		exit(EKF_EXIT_FAIL);						\
-	}									\
-	EKF_TRACE_SET_GLOBALS(&trace, skel);					\
-	SET_SYSCALL_NRS(skel);							\
-	ekf_trace_prepare(&trace, skel->obj);					\
-	err = T##__load(skel);							\
-	if (err) {								\
-		T##__destroy(skel);						\
-		return err;							\
-	}									\
-	l->skel = skel;								\
-	l->attach = attach_##T;							\
-	l->destroy = destroy_##T;						\
-	return 0;								\
-}
+EKF_TRACE_DEFINE_LOADERS(ebpf_unlinksnoop, SET_SYSCALL_NRS)
 
-DEFINE_LOADER(ebpf_unlinksnoop)
-DEFINE_LOADER(ebpf_unlinksnoop_plain)
+static bool tool_opt(int c, const char *arg)
+{
+	if (c != 's')
+		return false;
+	ekf_trace_set_contains(&opts, arg);
+	return true;
+}
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		EKF_TRACE_LONGOPTS,
 		{ "contains", required_argument, NULL, 's' },
 		{ 0 },
 	};
-	struct loaded l = {};
-	int c, err, rc;
+	static const struct ekf_trace_tool_opts tool = { "s:", longopts, tool_opt };
 
 	ekf_prog_name = "ebpf-unlinksnoop";
-	ekf_trace_opts_init(&opts);
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, EKF_TRACE_SHORTOPTS "s:", longopts, NULL)) != -1) {
-		if (ekf_trace_opt(&opts, c, optarg, usage))
-			continue;
-		if (c == 's')
-			ekf_trace_set_contains(&opts, optarg);
-		else
-			ekf_bad_option(NULL, argv, optopt, c);
-	}
-	ekf_trace_no_args(argc, argv);
+	ekf_trace_parse(&opts, argc, argv, usage, &tool);
 
 	/* Arguments are valid: only now touch anything. */
 	trace.need_glob = opts.match != NULL;
 	trace.need_strstr = opts.contains != NULL;
 	trace.on_event = on_event;
-	ekf_trace_preflight(&trace);
-	ekf_trace_plan(&trace);
-	for (;;) {
-		if (!ekf_trace_next_mode(&trace)) {
-			ekf_err("no way left to load the BPF programs");
-			return EKF_EXIT_FAIL;
-		}
-		err = ekf_trace_plain(&trace) ? load_ebpf_unlinksnoop_plain(&l) : load_ebpf_unlinksnoop(&l);
-		if (!err)
-			break;
-		ekf_trace_load_failed(&trace, err);
-	}
-	ekf_trace_start(&trace, l.attach, l.skel);
-	if (!opts.json) {
-		if (opts.timestamp)
-			printf("%-8s ", "TIME");
-		printf("%-7s %-16s %-10s %4s %-7s %s\n", "PID", "COMM", "SYSCALL", "RET", "ERR", "PATH");
-	}
-	rc = ekf_trace_run(&trace);
-	l.destroy(l.skel);
-	return rc;
+	return ekf_trace_main(&trace, load, "PID     COMM             SYSCALL     RET ERR     PATH");
 }

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "ekf_json.h"
+#include "ekf_jline.h"
 
 void ekf_json_init(struct ekf_json *j, FILE *out)
 {
@@ -9,26 +10,18 @@ void ekf_json_init(struct ekf_json *j, FILE *out)
 	j->out = out;
 }
 
-static void put_bytes(FILE *f, const unsigned char *s, size_t len)
+/* A quoted JSON string, escaped by the same code as ekf_jline's. */
+static void put_bytes(FILE *f, const char *s, size_t len)
 {
-	size_t i;
+	char buf[512];
+	size_t n, w;
 
 	fputc('"', f);
-	for (i = 0; i < len; i++) {
-		unsigned char c = s[i];
-
-		switch (c) {
-		case '"':  fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\t': fputs("\\t", f); break;
-		case '\r': fputs("\\r", f); break;
-		default:
-			if (c < 0x20 || c >= 0x7f)
-				fprintf(f, "\\u%04x", c);
-			else
-				fputc(c, f);
-		}
+	while (len) {
+		n = ekf_json_escape(buf, sizeof(buf), s, len, &w);
+		fwrite(buf, 1, w, f);
+		s += n;
+		len -= n;
 	}
 	fputc('"', f);
 }
@@ -40,7 +33,7 @@ static void member(struct ekf_json *j, const char *key)
 		fputc(',', j->out);
 	j->need_comma[j->depth] = true;
 	if (key) {
-		put_bytes(j->out, (const unsigned char *)key, strlen(key));
+		put_bytes(j->out, key, strlen(key));
 		fputc(':', j->out);
 	}
 }

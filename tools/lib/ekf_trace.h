@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/syscall.h>
 
 #include "ekf_json.h"
 #include "ekf_jline.h"
@@ -44,7 +45,25 @@ struct ekf_trace_opts {
 	const char *contains;		/* --contains STRING (unlinksnoop) */
 };
 
-/* Options every tool takes; the tool adds its own (values >= 0x100). */
+/*
+ * A tool's own options: its short options, long options ({ 0 }-ended, at
+ * most 7) and handler (false: not its option). ekf_trace_parse() takes the common ones
+ * first.
+ */
+struct ekf_trace_tool_opts {
+	const char *shortopts;
+	const struct option *longopts;
+	bool (*handle)(int c, const char *arg);
+};
+
+/*
+ * getopt_long over the common options and the tool's (tool may be NULL):
+ * any bad option, value or left-over argument exits 2 naming it.
+ */
+void ekf_trace_parse(struct ekf_trace_opts *o, int argc, char **argv, const char *usage,
+		     const struct ekf_trace_tool_opts *tool);
+
+/* Options every tool takes. */
 #define EKF_TRACE_SHORTOPTS	":p:u:c:xjTd:b:m:vhV"
 #define EKF_TRACE_LONGOPTS						\
 	{ "pid",         required_argument, NULL, 'p' },		\
@@ -86,9 +105,6 @@ void ekf_trace_opts_init(struct ekf_trace_opts *o);
  */
 bool ekf_trace_opt(struct ekf_trace_opts *o, int c, const char *arg, const char *usage);
 
-/* After getopt: anything left over is an unexpected argument (exit 2). */
-void ekf_trace_no_args(int argc, char **argv);
-
 /* --contains: validates STRING (exit 2). */
 void ekf_trace_set_contains(struct ekf_trace_opts *o, const char *arg);
 
@@ -119,12 +135,15 @@ struct ekf_trace {
 	char why[512];			/* why this mode (for -v) */
 
 	struct bpf_object *obj;
+	struct bpf_link *links[16];	/* attached programs */
+	int nlinks;
 	struct ring_buffer *rb;
 	ekf_trace_event_fn on_event;
 	struct ekf_json json;		/* the summary */
 	struct ekf_jline line;		/* an event, with --json */
 	long long time_sec;		/* the second time_text shows */
 	char time_text[32];
+	size_t time_len;
 	uint64_t events;		/* printed */
 	uint64_t lost;			/* at exit */
 	int64_t realtime_off_ns;	/* CLOCK_REALTIME - CLOCK_MONOTONIC */
@@ -163,16 +182,115 @@ int ekf_trace_prepare(struct ekf_trace *t, struct bpf_object *obj);
  */
 bool ekf_trace_load_failed(struct ekf_trace *t, int err);
 
-/* After load: the cgroup filter, attach (attach_fn on skel), ring buffer. Exits 1 on failure. */
-void ekf_trace_start(struct ekf_trace *t, int (*attach_fn)(void *skel), void *skel);
+/* After load: the cgroup filter, attach, ring buffer. Exits 1 on failure. */
+void ekf_trace_start(struct ekf_trace *t);
 
-/* The event loop until a signal or --duration; then the summary. Returns the exit status. */
+/* The event loop until a signal or --duration; then the summary, detach. Returns the exit status. */
 int ekf_trace_run(struct ekf_trace *t);
+
+/* A loaded skeleton, whichever of the tool's objects it is. */
+struct ekf_trace_skel {
+	void *skel;
+	void (*destroy)(void *skel);
+};
+
+/*
+ * Opens, sets up and loads the tool's object: the plain one if plain (see
+ * ekf_trace_plain()). 0, or the error of the load (the object destroyed).
+ */
+typedef int (*ekf_trace_load_fn)(struct ekf_trace *t, bool plain, struct ekf_trace_skel *out);
+
+/*
+ * A tool's whole run once its options are parsed: checks, plan, load
+ * (trying each place --match may run), attach, the text header (header,
+ * after a TIME column with -T; none with --json), the event loop, detach.
+ * Returns the exit status.
+ */
+int ekf_trace_main(struct ekf_trace *t, ekf_trace_load_fn load, const char *header);
+
+/* Syscall numbers for the tp_btf programs; -1: not on this architecture */
+#ifdef __NR_open
+#define EKF_NR_OPEN	__NR_open
+#else
+#define EKF_NR_OPEN	(-1)
+#endif
+#ifdef __NR_openat2
+#define EKF_NR_OPENAT2	__NR_openat2
+#else
+#define EKF_NR_OPENAT2	(-1)
+#endif
+#ifdef __NR_unlink
+#define EKF_NR_UNLINK	__NR_unlink
+#else
+#define EKF_NR_UNLINK	(-1)
+#endif
+#ifdef __NR_rmdir
+#define EKF_NR_RMDIR	__NR_rmdir
+#else
+#define EKF_NR_RMDIR	(-1)
+#endif
+#ifdef __NR_execveat
+#define EKF_NR_EXECVEAT	__NR_execveat
+#else
+#define EKF_NR_EXECVEAT	(-1)
+#endif
+
+/*
+ * Defines load_T(t, out) for skeleton T: open, the common filters, the
+ * tool's own globals (setup(skel), a macro or function), autoload
+ * selection and ring buffer size, load.
+ */
+#define EKF_TRACE_DEFINE_LOADER(T, setup)					\
+static void destroy_##T(void *skel) { T##__destroy(skel); }			\
+static int load_##T(struct ekf_trace *t, struct ekf_trace_skel *out)		\
+{										\
+	struct T *skel = T##__open();						\
+	int err;								\
+										\
+	if (!skel) {								\
+		ekf_err("cannot open the BPF object: %s", strerror(errno));	\
+		exit(EKF_EXIT_FAIL);						\
+	}									\
+	EKF_TRACE_SET_GLOBALS(t, skel);						\
+	setup(skel);								\
+	ekf_trace_prepare(t, skel->obj);					\
+	err = T##__load(skel);							\
+	if (err) {								\
+		T##__destroy(skel);						\
+		return err;							\
+	}									\
+	out->skel = skel;							\
+	out->destroy = destroy_##T;						\
+	return 0;								\
+}
+
+/*
+ * The loaders of a tool with two objects, T (kfuncs, tp_btf programs) and
+ * T_plain (neither), and load(), which picks one (ekf_trace_load_fn).
+ */
+#define EKF_TRACE_DEFINE_LOADERS(T, setup)					\
+EKF_TRACE_DEFINE_LOADER(T, setup)						\
+EKF_TRACE_DEFINE_LOADER(T##_plain, setup)					\
+static int load(struct ekf_trace *t, bool plain, struct ekf_trace_skel *out)	\
+{										\
+	return plain ? load_##T##_plain(t, out) : load_##T(t, out);		\
+}
 
 /* Userspace side of --match / --contains, when they did not run in the kernel. */
 bool ekf_trace_user_match(const struct ekf_trace *t, const char *str, size_t size);
 
 /* Event helpers */
+
+/*
+ * The path of an opensnoop or unlinksnoop event: false for a short record
+ * or one the userspace --match / --contains rejects; else *path ("" when
+ * unreadable) and *len (bytes before its NUL), the event counted.
+ */
+bool ekf_trace_path_event(struct ekf_trace *t, const void *data, size_t size,
+			  const char **path, size_t *len);
+/* A text line's start: the TIME column with -T; comm gets the comm as a C string. */
+void ekf_trace_text_begin(const struct ekf_trace *t, const struct ekf_trace_hdr *h,
+			  char comm[EKF_TRACE_COMM_LEN + 1]);
 void ekf_trace_time_text(const struct ekf_trace *t, uint64_t ts_ns, char *buf, size_t size);
 /* --json: starts t->line with the header's fields; the tool adds its own (ekf_jl_*) */
 void ekf_trace_json_begin(struct ekf_trace *t, const char *type, const struct ekf_trace_hdr *h);

@@ -35,9 +35,10 @@ if [ ! -d /sys/module/$MOD ]; then
 fi
 registered=$(cat /sys/module/$MOD/parameters/registered 2>/dev/null)
 # (words: "syscall" contains "all")
+# tp_btf first wherever the kfuncs are callable (cheaper per dropped call);
+# the tracepoint programs on 6.2+ when forced (or tp_btf refused)
 case ",$registered," in
-*,all,*) want_where="(kfuncs called from the syscall tracepoint programs)" ;;
-*,tracing,*) want_where="(kfuncs called from tp_btf/sys_enter" ;;
+*,all,*|*,tracing,*) want_where="(kfuncs called from tp_btf/sys_enter" ;;
 *) want_where="in userspace" ;;
 esac
 echo "# $MOD registered for: $registered; in-kernel --match expected $want_where"
@@ -117,7 +118,13 @@ each_case() {
 		got=$(cat "$T/$phase-$key.set" 2>/dev/null)
 		want=$(want_set "$tool" "$opt")
 		name="$tool $opt '$pat' [$K]"
-		if [ "$phase" = btf ]; then
+		if [ "$phase" = tp ]; then
+			case $where in
+			*"runs in the kernel (kfuncs called from the syscall tracepoint programs)"*)
+				pass "$name: EKF_TRACE_ATTACH=tracepoint: runs in the kernel from the tracepoint programs" ;;
+			*) fail "$name: EKF_TRACE_ATTACH=tracepoint: runs in the kernel from the tracepoint programs" "-v said: $where $because" ;;
+			esac
+		elif [ "$phase" = btf ]; then
 			case $where in
 			*"runs in the kernel (kfuncs called from tp_btf/sys_enter"*)
 				pass "$name: EKF_TRACE_ATTACH=tp_btf: runs in the kernel from tp_btf" ;;
@@ -151,9 +158,15 @@ each_case() {
 }
 
 each_case kernel
-# the tp_btf flavour with the kfuncs, on every kernel (6.1 takes it anyway)
+# the tp_btf flavour with the kfuncs, on every kernel (the default anyway)
 export EKF_TRACE_ATTACH=tp_btf
 each_case btf
+# the tracepoint programs calling the kfuncs, where the kernel allows it (6.2+)
+case ",$registered," in
+*,all,*)
+	export EKF_TRACE_ATTACH=tracepoint
+	each_case tp ;;
+esac
 unset EKF_TRACE_ATTACH
 
 # unload: programs drop their module reference a little after they close
