@@ -27,6 +27,7 @@
 #include "lib/ekf_json.h"
 #include "lib/ekf_kmod.h"
 #include "lib/ekf_log.h"
+#include "lib/ekf_subcmd.h"
 #include "ebpf-kfunc-cases.h"
 #include "../bpf/ebpf_kfunc.h"
 #include "ebpf_kfunc.skel.h"
@@ -39,8 +40,8 @@
 #define MODULE_NAME	"ebpf_kfunc"
 #define DKMS_NAME	"ebpf-kfunc"
 
-static bool opt_json;
-static bool opt_verbose;
+/* -j/--json and -v/--verbose, given before or after the command */
+static struct ekf_common_opts opts;
 
 /* ------------------------------------------------------------------ */
 /* The kfuncs                                                          */
@@ -439,7 +440,7 @@ static int cmd_status(void)
 		}
 	}
 
-	if (opt_json) {
+	if (opts.json) {
 		ekf_json_init(&j, stdout);
 		ekf_json_object_begin(&j, NULL);
 		ekf_json_string(&j, "kernel", km->release);
@@ -711,7 +712,7 @@ static int cmd_selftest(void)
 	else if (!state_problem(&st, "selftest", true, &f))
 		runner_open(&r, &st, want, &f);
 
-	if (opt_json) {
+	if (opts.json) {
 		ekf_json_init(&j, stdout);
 		ekf_json_object_begin(&j, NULL);
 		ekf_json_array_begin(&j, "cases");
@@ -730,7 +731,7 @@ static int cmd_selftest(void)
 			snprintf(got_s, sizeof(got_s), "no result");
 		else
 			result_str(got, got_s, sizeof(got_s));
-		if (opt_json) {
+		if (opts.json) {
 			ekf_json_object_begin(&j, NULL);
 			ekf_json_string(&j, "name", c->name);
 			ekf_json_string(&j, "kfunc", kfuncs[c->kf].name);
@@ -754,7 +755,7 @@ static int cmd_selftest(void)
 	if (r.skel && failed)
 		set_failure(&f, "the module's kfuncs answer differently from the built-in table: check that the module and this tool are the same version",
 			    "%u of %zu selftest cases failed", failed, EKF_NCASES);
-	if (opt_json) {
+	if (opts.json) {
 		ekf_json_array_end(&j);
 		ekf_json_uint(&j, "passed", passed);
 		ekf_json_uint(&j, "failed", failed);
@@ -843,7 +844,7 @@ static int cmd_call(struct call_args *ca)
 			rc = EKF_EXIT_OK;
 	}
 
-	if (opt_json) {
+	if (opts.json) {
 		ekf_json_init(&j, stdout);
 		ekf_json_object_begin(&j, NULL);
 		ekf_json_string(&j, "kfunc", kfuncs[ca->kf].name);
@@ -885,12 +886,6 @@ static int cmd_call(struct call_args *ca)
 /* ------------------------------------------------------------------ */
 /* Argument parsing                                                    */
 
-static void help(const char *text)
-{
-	fputs(text, stdout);
-	exit(EKF_EXIT_OK);
-}
-
 /* -f/--flags: a number, or names joined by ',' or '|'. */
 static unsigned int parse_glob_flags(const char *s)
 {
@@ -919,37 +914,16 @@ static unsigned int parse_glob_flags(const char *s)
 	return flags;
 }
 
-/* Options every command takes. Returns true if handled. */
-static bool common_opt(int c, const char *text)
-{
-	switch (c) {
-	case 'j':
-		opt_json = true;
-		return true;
-	case 'v':
-		opt_verbose = true;
-		return true;
-	case 'h':
-		help(text);
-	}
-	return false;
-}
-
-#define COMMON_LONGOPTS					\
-	{ "json",    no_argument, NULL, 'j' },		\
-	{ "verbose", no_argument, NULL, 'v' },		\
-	{ "help",    no_argument, NULL, 'h' }
-
 /* status and selftest: options only. */
 static void parse_noargs(const char *cmd, const char *text, int argc, char **argv)
 {
-	static const struct option longopts[] = { COMMON_LONGOPTS, { 0 } };
+	static const struct option longopts[] = { EKF_COMMON_LONGOPTS, { 0 } };
 	int c;
 
 	optind = 0;	/* GNU: full re-initialisation, drops main()'s "+" */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":jvh", longopts, NULL)) != -1)
-		if (!common_opt(c, text))
+		if (!ekf_common_opt(c, &opts, text))
 			ekf_bad_option(cmd, argv, optopt, c);
 	if (optind < argc)
 		ekf_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
@@ -958,7 +932,7 @@ static void parse_noargs(const char *cmd, const char *text, int argc, char **arg
 static void parse_call(int argc, char **argv, struct call_args *ca)
 {
 	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
+		EKF_COMMON_LONGOPTS,
 		{ "flags", required_argument, NULL, 'f' },
 		{ "hex",   no_argument,       NULL, 'x' },
 		{ 0 },
@@ -972,7 +946,7 @@ static void parse_call(int argc, char **argv, struct call_args *ca)
 	optind = 0;	/* GNU: full re-initialisation, drops main()'s "+" */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":jvhf:x", longopts, NULL)) != -1) {
-		if (common_opt(c, usage_call))
+		if (ekf_common_opt(c, &opts, usage_call))
 			continue;
 		switch (c) {
 		case 'f':
@@ -1040,7 +1014,7 @@ static void parse_call(int argc, char **argv, struct call_args *ca)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
+		EKF_COMMON_LONGOPTS,
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
@@ -1051,7 +1025,7 @@ int main(int argc, char **argv)
 	opterr = 0;
 	/* '+': stop at the command; its own options are parsed below */
 	while ((c = getopt_long(argc, argv, "+:jvhV", longopts, NULL)) != -1) {
-		if (common_opt(c, usage_main))
+		if (ekf_common_opt(c, &opts, usage_main))
 			continue;
 		if (c == 'V') {
 			printf("ebpf-kfunc %s\n", EKF_VERSION);
@@ -1069,14 +1043,14 @@ int main(int argc, char **argv)
 		if (argc > 2)
 			ekf_usage_error("help", "unexpected argument '%s'", argv[2]);
 		if (argc < 2)
-			help(usage_main);
+			ekf_help(usage_main);
 		cmd = argv[1];
 		if (!strcmp(cmd, "status"))
-			help(usage_status);
+			ekf_help(usage_status);
 		if (!strcmp(cmd, "selftest"))
-			help(usage_selftest);
+			ekf_help(usage_selftest);
 		if (!strcmp(cmd, "call"))
-			help(usage_call);
+			ekf_help(usage_call);
 		ekf_usage_error(NULL, "unknown command '%s': give status, selftest or call", cmd);
 	} else if (!strcmp(cmd, "status")) {
 		parse_noargs(cmd, usage_status, argc, argv);
@@ -1089,7 +1063,7 @@ int main(int argc, char **argv)
 	}
 
 	/* Arguments are valid: only now touch anything. */
-	ekf_log_setup(opt_verbose);
+	ekf_log_setup(opts.verbose);
 	if (!strcmp(cmd, "status"))
 		return cmd_status();
 	if (!strcmp(cmd, "selftest"))

@@ -40,6 +40,7 @@
 #include "lib/ekf_cli.h"
 #include "lib/ekf_json.h"
 #include "lib/ekf_log.h"
+#include "lib/ekf_subcmd.h"
 #include "lib/ekf_pin.h"
 #include "../bpf/ebpf_sockmap.h"
 #include "ebpf_sockmap.skel.h"
@@ -51,8 +52,8 @@
 #define PIN_DIR		EKF_PIN_ROOT "/sockmap"
 #define LOCK_WAIT_MS	5000
 
-static bool opt_json;
-static bool opt_verbose;
+/* -j/--json and -v/--verbose, given before or after the command */
+static struct ekf_common_opts opts;
 
 /* ------------------------------------------------------------------ */
 /* Usage                                                               */
@@ -170,12 +171,6 @@ static const char usage_run[] =
 "EXAMPLES:\n"
 "  ebpf-sockmap run -- ./client-server-test\n"
 "  ebpf-sockmap run --ports 6379 --stats -- redis-benchmark -q -n 100000\n";
-
-static void __attribute__((noreturn)) help(const char *text)
-{
-	fputs(text, stdout);
-	exit(EKF_EXIT_OK);
-}
 
 /* ------------------------------------------------------------------ */
 /* Arguments                                                           */
@@ -674,7 +669,7 @@ static int cmd_status(void)
 		return EKF_EXIT_FAIL;
 	}
 	n = ekf_is_bpffs(EKF_BPFFS) ? list_instances(inst, MAX_INSTANCES) : 0;
-	if (opt_json) {
+	if (opts.json) {
 		ekf_json_init(&j, stdout);
 		ekf_json_object_begin(&j, NULL);
 		ekf_json_array_begin(&j, "attachments");
@@ -685,7 +680,7 @@ static int cmd_status(void)
 		memset(v, 0, sizeof(v));
 		read_counters(inst[i].dir, v);
 		instance_ports(inst[i].dir, ports, sizeof(ports));
-		if (opt_json) {
+		if (opts.json) {
 			ekf_json_object_begin(&j, NULL);
 			ekf_json_string(&j, "cgroup", inst[i].cgroup[0] ? inst[i].cgroup : NULL);
 			ekf_json_uint(&j, "cgroup_id", inst[i].cgid);
@@ -702,7 +697,7 @@ static int cmd_status(void)
 			printf("  pinned:  %s\n", inst[i].dir);
 		}
 	}
-	if (opt_json) {
+	if (opts.json) {
 		ekf_json_array_end(&j);
 		ekf_json_object_end(&j);
 	}
@@ -735,7 +730,7 @@ static int cmd_stats(const char *cgroup)
 	} else if (ekf_is_bpffs(EKF_BPFFS)) {
 		n = list_instances(inst, MAX_INSTANCES);
 	}
-	if (opt_json) {
+	if (opts.json) {
 		ekf_json_init(&j, stdout);
 		ekf_json_object_begin(&j, NULL);
 		ekf_json_array_begin(&j, "attachments");
@@ -748,7 +743,7 @@ static int cmd_stats(const char *cgroup)
 			ekf_err("cannot read the counters in %s: %s", inst[i].dir, strerror(-err));
 			return EKF_EXIT_FAIL;
 		}
-		if (opt_json) {
+		if (opts.json) {
 			ekf_json_object_begin(&j, NULL);
 			ekf_json_string(&j, "cgroup", inst[i].cgroup[0] ? inst[i].cgroup : NULL);
 			ekf_json_uint(&j, "cgroup_id", inst[i].cgid);
@@ -762,7 +757,7 @@ static int cmd_stats(const char *cgroup)
 			print_counters(stdout, v, "  ");
 		}
 	}
-	if (opt_json) {
+	if (opts.json) {
 		ekf_json_array_end(&j);
 		ekf_json_object_end(&j);
 	}
@@ -955,26 +950,6 @@ cleanup:
 /* ------------------------------------------------------------------ */
 /* main                                                                */
 
-static bool common_opt(int c, const char *text)
-{
-	switch (c) {
-	case 'j':
-		opt_json = true;
-		return true;
-	case 'v':
-		opt_verbose = true;
-		return true;
-	case 'h':
-		help(text);
-	}
-	return false;
-}
-
-#define COMMON_LONGOPTS					\
-	{ "json",    no_argument, NULL, 'j' },		\
-	{ "verbose", no_argument, NULL, 'v' },		\
-	{ "help",    no_argument, NULL, 'h' }
-
 struct args {
 	const char *cmd;
 	char cgroup[PATH_MAX];
@@ -988,7 +963,7 @@ static void parse_cmd(int argc, char **argv, struct args *a, const char *text,
 		      int min_pos, int max_pos, bool want_ports)
 {
 	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
+		EKF_COMMON_LONGOPTS,
 		{ "ports", required_argument, NULL, 'p' },
 		{ "stats", no_argument,       NULL, 's' },
 		{ 0 },
@@ -1000,7 +975,7 @@ static void parse_cmd(int argc, char **argv, struct args *a, const char *text,
 	opterr = 0;
 	/* run: '+' stops at CMD, so CMD's own options stay its own */
 	while ((c = getopt_long(argc, argv, is_run ? "+:jvhp:s" : ":jvhp:s", longopts, NULL)) != -1) {
-		if (common_opt(c, text))
+		if (ekf_common_opt(c, &opts, text))
 			continue;
 		if (c == 'p' && want_ports) {
 			parse_ports(a->cmd, optarg, &a->ports);
@@ -1051,7 +1026,7 @@ static const char *cmd_usage(const char *cmd)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
+		EKF_COMMON_LONGOPTS,
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
@@ -1062,7 +1037,7 @@ int main(int argc, char **argv)
 	ekf_prog_name = "ebpf-sockmap";
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:jvhV", longopts, NULL)) != -1) {
-		if (common_opt(c, usage_main))
+		if (ekf_common_opt(c, &opts, usage_main))
 			continue;
 		if (c == 'V') {
 			printf("ebpf-sockmap %s\n", EKF_VERSION);
@@ -1080,12 +1055,12 @@ int main(int argc, char **argv)
 		if (argc > 2)
 			ekf_usage_error("help", "unexpected argument '%s'", argv[2]);
 		if (argc < 2)
-			help(usage_main);
+			ekf_help(usage_main);
 		text = cmd_usage(argv[1]);
 		if (!text)
 			ekf_usage_error(NULL, "unknown command '%s': give attach, detach, status, stats or run",
 					argv[1]);
-		help(text);
+		ekf_help(text);
 	}
 	text = cmd_usage(a.cmd);
 	if (!text)
@@ -1103,7 +1078,7 @@ int main(int argc, char **argv)
 		parse_cmd(argc, argv, &a, text, 0, 0, true);
 
 	/* Arguments are valid: only now touch anything. */
-	ekf_log_setup(opt_verbose);
+	ekf_log_setup(opts.verbose);
 	if (!strcmp(a.cmd, "attach"))
 		return cmd_attach(a.cgroup, &a.ports);
 	if (!strcmp(a.cmd, "detach"))

@@ -22,6 +22,21 @@ void ekf_help(const char *text)
 	exit(EKF_EXIT_OK);
 }
 
+bool ekf_common_opt(int c, struct ekf_common_opts *o, const char *help_text)
+{
+	switch (c) {
+	case 'j':
+		o->json = true;
+		return true;
+	case 'v':
+		o->verbose = true;
+		return true;
+	case 'h':
+		ekf_help(help_text);
+	}
+	return false;
+}
+
 static const struct ekf_subcmd *nth(const struct ekf_subcmd *cmds, size_t stride, size_t i)
 {
 	return (const void *)((const char *)cmds + i * stride);

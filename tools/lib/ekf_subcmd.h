@@ -20,6 +20,23 @@ struct ekf_subcmd {
 	const char *usage;	/* its --help text */
 };
 
+/* The options every command of a tool with --json takes. */
+struct ekf_common_opts {
+	bool json;	/* -j, --json */
+	bool verbose;	/* -v, --verbose: libbpf debug output */
+};
+
+#define EKF_COMMON_LONGOPTS				\
+	{ "json",    no_argument, NULL, 'j' },		\
+	{ "verbose", no_argument, NULL, 'v' },		\
+	{ "help",    no_argument, NULL, 'h' }
+
+/*
+ * If getopt's c is one of EKF_COMMON_LONGOPTS, records it in o and returns
+ * true; -h prints help_text and exits 0.
+ */
+bool ekf_common_opt(int c, struct ekf_common_opts *o, const char *help_text);
+
 /* Prints text on stdout and exits 0: --help. */
 void ekf_help(const char *text) __attribute__((noreturn));
 
