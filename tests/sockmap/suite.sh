@@ -103,11 +103,21 @@ sockmap_suite() {
 	fi
 
 	# a one-way stream of 4 KiB writes (faster through plain TCP): falls
-	# back after a run of small writes, every byte in order
+	# back after a run of small writes, every byte in order. The run is 256
+	# messages; where the tool's queue limit (attach: tcp_mem[0] / 16,
+	# 1-64 MiB; a 16 KiB share a message) holds fewer, as in a 512 MB VM,
+	# the slow reader may fill the queue first, and that fallback is as
+	# good: both keep the bytes in order.
 	sm_run "$TAG run: one-way 4 KiB writes, intact" stream -w 4096 -t 1 -D 1
 	small=$(sed -n 's/.* \([0-9][0-9]*\) one-way small writes.*/\1/p' "$T/run.err")
+	full=$(sed -n "s/.* \([0-9][0-9]*\) peer's queue full.*/\1/p" "$T/run.err")
+	qmax=$(( $(cut -f1 /proc/sys/net/ipv4/tcp_mem) * 4096 / 16 ))
+	[ "$qmax" -gt 67108864 ] && qmax=67108864
+	[ "$qmax" -lt 1048576 ] && qmax=1048576
 	if [ "${small:-0}" -ge 1 ]; then
-		pass "$TAG run: one-way 4 KiB writes fell back to TCP"
+		pass "$TAG run: one-way 4 KiB writes fell back to TCP (small writes)"
+	elif [ $((qmax / 16384)) -lt 256 ] && [ "${full:-0}" -ge 1 ]; then
+		pass "$TAG run: one-way 4 KiB writes fell back to TCP (queue full first: limit $((qmax / 16384)) messages)"
 	else
 		fail "$TAG run: one-way 4 KiB writes fell back to TCP" "$(sm_short "$T/run.err")"
 	fi
