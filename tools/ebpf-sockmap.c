@@ -49,7 +49,8 @@
 #define EKF_VERSION "unknown"
 #endif
 
-#define PIN_DIR		EKF_PIN_ROOT "/sockmap"
+#define TOOL		"sockmap"
+#define PIN_DIR		EKF_PIN_ROOT "/" TOOL
 #define LOCK_WAIT_MS	5000
 
 /* -j/--json and -v/--verbose, given before or after the command */
@@ -264,29 +265,9 @@ static bool dir_exists(const char *dir)
  * bpffs mounted and the lock taken (waiting at most wait_ms); prints the
  * cause and returns -1.
  */
-static int take_lock_wait(int wait_ms)
-{
-	int err = ekf_bpffs_ensure(), fd;
-
-	if (err) {
-		ekf_err("cannot mount the BPF file system on %s: %s", EKF_BPFFS, strerror(-err));
-		return -1;
-	}
-	fd = ekf_lock_dir(PIN_DIR, wait_ms);
-	if (fd == -EWOULDBLOCK) {
-		ekf_err("another ebpf-sockmap command holds the lock on %s", PIN_DIR);
-		return -1;
-	}
-	if (fd < 0) {
-		ekf_err("cannot lock %s: %s", PIN_DIR, strerror(-fd));
-		return -1;
-	}
-	return fd;
-}
-
 static int take_lock(void)
 {
-	return take_lock_wait(LOCK_WAIT_MS);
+	return ekf_state_lock(TOOL, LOCK_WAIT_MS);
 }
 
 /*
@@ -928,7 +909,7 @@ cleanup:
 		print_counters(stderr, v, "  ");
 	}
 	/* the command is done: wait longer rather than leave it attached */
-	lock = take_lock_wait(60 * 1000);
+	lock = ekf_state_lock(TOOL, 60 * 1000);
 	if (lock >= 0) {
 		err = detach_instance(dir);
 		if (err)

@@ -113,15 +113,11 @@ size_t ekf_subcmd_parse(int *argc, char ***argv, const char *usage_main,
 	return i;
 }
 
-int ekf_subcmd_lock(const char *tool, const char *cmd, int wait_ms)
+int ekf_state_lock(const char *tool, int wait_ms)
 {
 	char root[PATH_MAX];
 	int err, lock;
 
-	if (!ekf_have_bpf_caps()) {
-		ekf_err("%s %s", cmd, EKF_NEED_ROOT_MSG);
-		return -1;
-	}
 	err = ekf_bpffs_ensure();
 	if (err) {
 		ekf_err("cannot mount bpffs on %s: %s (mount it: mount -t bpf bpf %s)", EKF_BPFFS,
@@ -130,13 +126,18 @@ int ekf_subcmd_lock(const char *tool, const char *cmd, int wait_ms)
 	}
 	ekf_tool_dir(tool, root, sizeof(root));
 	lock = ekf_lock_dir(root, wait_ms);
-	if (lock < 0) {
-		if (lock == -EWOULDBLOCK)
-			ekf_err("cannot lock %s: %s (another %s command holds it)", root,
-				strerror(-lock), ekf_prog_name);
-		else
-			ekf_err("cannot lock %s: %s", root, strerror(-lock));
+	if (lock == -EWOULDBLOCK)
+		ekf_err("another %s command holds the lock on %s", ekf_prog_name, root);
+	else if (lock < 0)
+		ekf_err("cannot lock %s: %s", root, strerror(-lock));
+	return lock < 0 ? -1 : lock;
+}
+
+int ekf_subcmd_lock(const char *tool, const char *cmd, int wait_ms)
+{
+	if (!ekf_have_bpf_caps()) {
+		ekf_err("%s %s", cmd, EKF_NEED_ROOT_MSG);
 		return -1;
 	}
-	return lock;
+	return ekf_state_lock(tool, wait_ms);
 }

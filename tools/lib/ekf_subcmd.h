@@ -51,11 +51,14 @@ size_t ekf_subcmd_parse(int *argc, char ***argv, const char *usage_main,
 			bool *verbose);
 
 /*
- * For a command whose arguments are valid: needs the BPF capabilities,
- * mounts bpffs if needed, and takes the lock of EKF_PIN_ROOT/TOOL
- * (waiting up to wait_ms for another command of the tool). Returns the
- * lock for ekf_unlock(), or -1 after printing the cause (exit 1).
+ * For a command whose arguments are valid: mounts bpffs if needed and
+ * takes the lock of EKF_PIN_ROOT/TOOL (waiting up to wait_ms for another
+ * command of the tool). Returns the lock for ekf_unlock(), or -1 after
+ * printing the cause (exit 1).
  */
+int ekf_state_lock(const char *tool, int wait_ms);
+
+/* The same, after checking for the BPF capabilities (cmd names the command). */
 int ekf_subcmd_lock(const char *tool, const char *cmd, int wait_ms);
 
 #endif /* EKF_SUBCMD_H */
