@@ -134,7 +134,7 @@ static __always_inline void ekf_count_lost(void)
  * most once an interval, not for every event (the wake-up is most of the
  * cost of a busy tracer). No look at the ring's fill level: that reads the
  * consumer's position, a cache line the consumer writes after every
- * record; at one wake-up every 10 ms a 2 MiB ring would need 2 million
+ * record; at one wake-up every 10 ms a 4 MiB ring would need 4 million
  * events a second to fill in between. Racy across CPUs on purpose: an
  * extra or a missed wake-up is harmless.
  */

@@ -482,7 +482,7 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static int handle(void *ctx, void *data, size_t size)
+static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct ekf_trace *t = ctx;
 
@@ -547,9 +547,9 @@ void ekf_trace_start(struct ekf_trace *t)
 	}
 	map = bpf_object__find_map_by_name(t->obj, "events");
 	fd = map ? bpf_map__fd(map) : -1;
-	t->rb = ring_buffer__new(fd, handle, t, NULL);
-	if (!t->rb)
-		fail(NULL, "cannot set up the ring buffer: %s", strerror(errno));
+	err = ekf_ring_open(&t->ring, fd, handle_event, t);
+	if (err)
+		fail(NULL, "cannot map the ring buffer: %s", strerror(-err));
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	if (t->o->verbose) {
@@ -603,7 +603,7 @@ int ekf_trace_run(struct ekf_trace *t)
 			if (left < timeout)
 				timeout = (int)left;
 		}
-		err = ring_buffer__poll(t->rb, timeout);
+		err = ekf_ring_poll(&t->ring, timeout);
 		fflush(stdout);
 		if (err == -EINTR) {
 			err = 0;
@@ -615,7 +615,7 @@ int ekf_trace_run(struct ekf_trace *t)
 	}
 	/* what is still in the ring was traced: print it */
 	if (err >= 0)
-		ring_buffer__consume(t->rb);
+		ekf_ring_consume(&t->ring);
 	t->lost = lost_count(t);
 	if (t->o->json) {
 		ekf_json_init(&t->json, stdout);
@@ -633,8 +633,7 @@ int ekf_trace_run(struct ekf_trace *t)
 		(unsigned long long)t->lost,
 		t->lost ? " (the ring buffer was full: try a larger --buffer-size)" : "");
 	detach_all(t);
-	ring_buffer__free(t->rb);
-	t->rb = NULL;
+	ekf_ring_close(&t->ring);
 	if (t->cgroup_fd >= 0)
 		close(t->cgroup_fd);
 	if (err < 0) {
