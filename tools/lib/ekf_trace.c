@@ -435,7 +435,7 @@ bool ekf_trace_next_mode(struct ekf_trace *t)
 bool ekf_trace_plain(const struct ekf_trace *t)
 {
 	return (t->mode == EKF_MATCH_OFF || t->mode == EKF_MATCH_USER) &&
-	       !forced("tp_btf") && !forced("fexit");
+	       !forced("tp_btf") && !(t->has_fexit && forced("fexit"));
 }
 
 static const char *mode_text(enum ekf_match_mode m)
@@ -466,7 +466,7 @@ static enum ekf_match_mode flavour(const struct ekf_trace *t)
 {
 	if (is_kernel_mode(t->mode))
 		return t->mode;
-	if (forced("fexit"))
+	if (t->has_fexit && forced("fexit"))
 		return EKF_MATCH_KERNEL_FEXIT;
 	if (forced("tp_btf"))
 		return EKF_MATCH_KERNEL_BTF;
