@@ -518,8 +518,10 @@ int ekf_trace_prepare(struct ekf_trace *t, struct bpf_object *obj)
 					snprintf(targets + strlen(targets), sizeof(targets) - strlen(targets),
 						 "%s%s", targets[0] ? ", " : "", fn);
 				} else if (t->o->verbose) {
-					fprintf(stderr, "%s: no %s in the kernel's BTF (%s): not traced\n",
-						t->tool, fn, strerror(-err));
+					/* libbpf: -ESRCH for a name in no BTF, vmlinux or module */
+					fprintf(stderr, "%s: no %s in the kernel's BTF%s%s%s: not traced\n",
+						t->tool, fn, err == -ESRCH ? "" : " (",
+						err == -ESRCH ? "" : strerror(-err), err == -ESRCH ? "" : ")");
 				}
 			}
 		} else {
