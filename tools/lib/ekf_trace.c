@@ -401,18 +401,27 @@ void ekf_trace_plan(struct ekf_trace *t)
 			set_why(t, "the loaded %s module has no %s", MODULE_NAME, missing);
 		} else if (!km.have_registered || has_token(km.registered, "all")) {
 			/*
-			 * 6.2+: registered for every program type. fexit first
-			 * (see below), then tp_btf: its floor (every call dropped
-			 * at entry) costs open+close 1.22x against 1.71x with
-			 * tracepoint programs on 7.2, 1.12x against 1.17x on 6.18
-			 * (bench-tracing); the full object reads the kernel's BTF
-			 * for the kfuncs anyway.
+			 * 6.2+: registered for every program type. fexit first:
+			 * only the traced calls pay, where any syscall tracepoint
+			 * sends every syscall through the slow path. A
+			 * non-matching --match costs open+close 1.21x/1.29x with
+			 * fexit against 1.32x/1.51x with tp_btf on 7.2, 1.22x
+			 * against 1.32x on 6.12 (bench-tracing, TCG, two runs).
+			 * Then tp_btf: its floor (every call dropped at entry)
+			 * costs 1.22x against 1.71x with tracepoint programs on
+			 * 7.2, 1.12x against 1.17x on 6.18. The full object reads
+			 * the kernel's BTF for the kfuncs anyway.
 			 */
 			add_fexit_attempt(t);
 			t->attempts[t->nattempts++] = EKF_MATCH_KERNEL_BTF;
 			t->attempts[t->nattempts++] = EKF_MATCH_KERNEL_TP;
 		} else if (has_token(km.registered, "tracing")) {
-			/* 6.1: TRACING yes, TRACEPOINT no: fexit and tp_btf are TRACING programs */
+			/*
+			 * 6.1: TRACING yes, TRACEPOINT no: fexit and tp_btf are
+			 * TRACING programs. Here the two cost about the same
+			 * (1.19x/1.22x against 1.14x/1.26x, within the noise of
+			 * two runs): fexit first, as everywhere.
+			 */
 			add_fexit_attempt(t);
 			t->attempts[t->nattempts++] = EKF_MATCH_KERNEL_BTF;
 		} else {
