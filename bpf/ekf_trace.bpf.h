@@ -17,8 +17,8 @@
  *       (close too) then takes the slow path into the tracepoint.
  *       A fexit trampoline costs only the calls it is attached to.
  *   tp_btf/sys_{enter,exit}                     a TRACING program too: the
- *       fallback where fexit is refused (no trampolines, e.g. lockdown or
- *       this build machine's 6.18, which fails the load with EPERM).
+ *       fallback where fexit is refused (no BPF trampolines: this build
+ *       machine's 6.18 fails the load with EPERM, for one).
  *       It fires for every syscall: the programs test the number first.
  *
  * ebpf-execsnoop has no fexit flavour: after a successful exec the caller's
@@ -27,10 +27,10 @@
  * Include it from exactly one .bpf.c (it defines maps and globals).
  *
  * EKF_TRACE_PLAIN builds the same programs without the kfunc externs and
- * without the tp_btf and fexit programs (bpf/NAME_plain.bpf.c): an object with no CO-RE
- * relocation and no ksym, which libbpf loads without reading the kernel's
- * BTF (5+ MB parsed, most of a tool's start-up time and peak memory).
- * The tools load it whenever nothing is matched in the kernel.
+ * without the tp_btf and fexit programs (bpf/NAME_plain.bpf.c): an object
+ * with no CO-RE relocation and no ksym, which libbpf loads without reading
+ * the kernel's BTF (5+ MB parsed, most of a tool's start-up time and peak
+ * memory). The tools load it whenever nothing is matched in the kernel.
  */
 #ifndef EKF_TRACE_BPF_H
 #define EKF_TRACE_BPF_H
