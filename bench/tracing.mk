@@ -6,8 +6,10 @@
 #     every event delivered, a non-matching --match (userspace here), loss
 #     with two producers, start-up to the first event, max RSS, bpftrace;
 #   VM part (TRACE_BENCH_VM_KERNELS, default sid; empty: none): a
-#     non-matching --match in the kernel vs none, and CPU per event of
-#     in-kernel vs userspace filtering (the module unloaded for the latter).
+#     non-matching --match in the kernel vs none and its floor (--pid 1),
+#     with the tool's default flavour (fexit) and with tp_btf; start-up and
+#     peak RSS of the full object; CPU per event of in-kernel vs userspace
+#     filtering (the module unloaded for the latter).
 # Results: $(BENCH_OUT)/tracing.jsonl and a table (bench/report).
 #
 #   make bench-tracing [TRACE_BENCH_ARGS=--quick] [TRACE_BENCH_VM_KERNELS="bookworm sid"]

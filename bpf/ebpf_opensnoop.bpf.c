@@ -4,8 +4,11 @@
  * and result. Userspace turns off (bpf_program__set_autoload) the
  * programs of syscalls this kernel or architecture lacks (no open on
  * arm64, no openat2 before 5.6), and chooses one attach flavour:
- * tracepoint/syscalls/sys_* by default, tp_btf/sys_{enter,exit} when --match
- * runs in a kernel whose tracepoint programs may not call kfuncs (6.1).
+ * tracepoint/syscalls/sys_* by default (no --match in the kernel); when
+ * --match runs in the kernel, fexit on the syscall functions first (only
+ * the traced calls pay: no syscall-wide slow path), then
+ * tp_btf/sys_{enter,exit} where the kernel refuses fexit (6.1's tracepoint
+ * programs may not call kfuncs; both of these are TRACING programs).
  */
 #include "ekf_trace_path.bpf.h"
 
@@ -79,6 +82,38 @@ int BPF_PROG(btf_sys_exit, struct pt_regs___ekf *regs, long ret)
 	if (EKF_NR_IS(nr, nr_openat) || EKF_NR_IS(nr, nr_open) || EKF_NR_IS(nr, nr_openat2))
 		return ekf_path_exit(ret);
 	return 0;
+}
+
+/*
+ * fexit flavour: bare SEC("fexit"), the target set by userspace
+ * (bpf_program__set_attach_target) to the architecture's syscall function,
+ * "fexit_openat" -> __x64_sys_openat or __arm64_sys_openat; a kernel
+ * without it (open on arm64) leaves the program out. The syscall functions
+ * take the user registers, const struct pt_regs *regs, since the syscall
+ * wrappers (x86-64: fa697140f9a2 "syscalls/x86: Use 'struct pt_regs' based
+ * syscall calling convention for 64-bit syscalls", 4.17; arm64:
+ * 4378a7d4be30 "arm64: implement syscall wrappers", 4.19).
+ */
+SEC("fexit")
+int BPF_PROG(fexit_openat, struct pt_regs___ekf *regs, long ret)
+{
+	return ekf_path_fexit(EKF_SYS_OPENAT, EKF_SYSCALL_ARG1(regs), EKF_SYSCALL_ARG2(regs),
+			      EKF_SYSCALL_ARG3(regs), ret);
+}
+
+SEC("fexit")
+int BPF_PROG(fexit_open, struct pt_regs___ekf *regs, long ret)
+{
+	return ekf_path_fexit(EKF_SYS_OPEN, EKF_SYSCALL_ARG0(regs), EKF_SYSCALL_ARG1(regs),
+			      EKF_SYSCALL_ARG2(regs), ret);
+}
+
+SEC("fexit")
+int BPF_PROG(fexit_openat2, struct pt_regs___ekf *regs, long ret)
+{
+	return ekf_path_fexit(EKF_SYS_OPENAT2, EKF_SYSCALL_ARG1(regs),
+			      openat2_flags(EKF_SYSCALL_ARG2(regs)),
+			      openat2_mode(EKF_SYSCALL_ARG2(regs)), ret);
 }
 
 #endif /* EKF_TRACE_PLAIN */

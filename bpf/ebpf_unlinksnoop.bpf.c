@@ -3,8 +3,9 @@
  * ebpf-unlinksnoop: who deletes what: unlink(2), unlinkat(2), rmdir(2),
  * with the path and the result. --match runs ekf_glob and --contains
  * ekf_strstr on the path in the kernel when the module is there (the
- * tutorial's do_unlinkat + strstr demo as a tool). Attach flavours and
- * missing syscalls (no unlink or rmdir on arm64) as in ebpf-opensnoop.
+ * tutorial's do_unlinkat + strstr demo as a tool). Attach flavours
+ * (tracepoint; fexit, then tp_btf, for an in-kernel match) and missing
+ * syscalls (no unlink or rmdir on arm64) as in ebpf-opensnoop.
  */
 #include "ekf_trace_path.bpf.h"
 
@@ -56,6 +57,26 @@ int BPF_PROG(btf_sys_exit, struct pt_regs___ekf *regs, long ret)
 	if (EKF_NR_IS(nr, nr_unlinkat) || EKF_NR_IS(nr, nr_unlink) || EKF_NR_IS(nr, nr_rmdir))
 		return ekf_path_exit(ret);
 	return 0;
+}
+
+/* fexit flavour, as in ebpf_opensnoop.bpf.c: __x64_sys_unlinkat etc. */
+SEC("fexit")
+int BPF_PROG(fexit_unlinkat, struct pt_regs___ekf *regs, long ret)
+{
+	return ekf_path_fexit(EKF_SYS_UNLINKAT, EKF_SYSCALL_ARG1(regs), EKF_SYSCALL_ARG2(regs),
+			      0, ret);
+}
+
+SEC("fexit")
+int BPF_PROG(fexit_unlink, struct pt_regs___ekf *regs, long ret)
+{
+	return ekf_path_fexit(EKF_SYS_UNLINK, EKF_SYSCALL_ARG0(regs), 0, 0, ret);
+}
+
+SEC("fexit")
+int BPF_PROG(fexit_rmdir, struct pt_regs___ekf *regs, long ret)
+{
+	return ekf_path_fexit(EKF_SYS_RMDIR, EKF_SYSCALL_ARG0(regs), 0, 0, ret);
 }
 
 #endif /* EKF_TRACE_PLAIN */

@@ -4,21 +4,33 @@
  * in .rodata before loading (--pid, --uid, --comm, --cgroup, --failed),
  * the in-kernel --match / --contains through the module's kfuncs, the
  * ring buffer with batched wake-ups, the lost-event counter, and the
- * contexts of the two attach flavours:
+ * contexts of the attach flavours:
  *
  *   tracepoint/syscalls/sys_{enter,exit}_NAME   the default, every kernel
- *   tp_btf/sys_{enter,exit}                     a TRACING program: the only
- *       kind 6.1 lets call module kfuncs (its syscall tracepoints cannot),
- *       so userspace picks it there when the match runs in the kernel.
+ *   fexit on the syscall function (__x64_sys_NAME, __arm64_sys_NAME; bare
+ *       SEC("fexit"), userspace sets the target): a TRACING program, the
+ *       kind every kernel from 6.1 on lets call module kfuncs, so userspace
+ *       tries it first when the match runs in the kernel. It fires for its
+ *       own syscall only, once, with the arguments (the syscall's pt_regs)
+ *       and the result. Any syscall tracepoint, raw or not, sets
+ *       TIF_SYSCALL_TRACEPOINT on every task: every syscall of the system
+ *       (close too) then takes the slow path into the tracepoint.
+ *       A fexit trampoline costs only the calls it is attached to.
+ *   tp_btf/sys_{enter,exit}                     a TRACING program too: the
+ *       fallback where fexit is refused (no BPF trampolines: this build
+ *       machine's 6.18 fails the load with EPERM, for one).
  *       It fires for every syscall: the programs test the number first.
+ *
+ * ebpf-execsnoop has no fexit flavour: after a successful exec the caller's
+ * argv and filename are gone, so they must be read at entry anyway.
  *
  * Include it from exactly one .bpf.c (it defines maps and globals).
  *
  * EKF_TRACE_PLAIN builds the same programs without the kfunc externs and
- * without the tp_btf programs (bpf/NAME_plain.bpf.c): an object with no CO-RE
- * relocation and no ksym, which libbpf loads without reading the kernel's
- * BTF (5+ MB parsed, most of a tool's start-up time and peak memory).
- * The tools load it whenever nothing is matched in the kernel.
+ * without the tp_btf and fexit programs (bpf/NAME_plain.bpf.c): an object
+ * with no CO-RE relocation and no ksym, which libbpf loads without reading
+ * the kernel's BTF (5+ MB parsed, most of a tool's start-up time and peak
+ * memory). The tools load it whenever nothing is matched in the kernel.
  */
 #ifndef EKF_TRACE_BPF_H
 #define EKF_TRACE_BPF_H

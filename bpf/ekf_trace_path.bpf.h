@@ -6,6 +6,10 @@
  * caller's memory is still there: the same syscall, not yet returned) and
  * sends an event sized to the path.
  *
+ * The fexit flavour (ekf_path_fexit) needs none of that: one program on
+ * the syscall function's return sees its arguments and its result, so it
+ * filters, reads the path and sends the event in one go.
+ *
  * Include after ekf_trace.bpf.h, from one .bpf.c.
  */
 #ifndef EKF_TRACE_PATH_BPF_H
@@ -121,6 +125,42 @@ static __always_inline int ekf_path_exit(long ret)
 	ekf_fill_hdr(&e->hdr, p.sys, ret);
 	e->flags = p.flags;
 	e->mode = p.mode;
+	e->path_len = n;
+	ekf_submit(e, __builtin_offsetof(struct ekf_path_event, path) +
+		      (n & (2 * EKF_TRACE_PATH_MAX - 1)), e->hdr.ts_ns);
+	return 0;
+}
+
+/*
+ * fexit/__x64_sys_NAME (or __arm64_sys_NAME): the syscall has returned
+ * ret; path, flags and mode come from its saved user registers. The path
+ * is still readable: the caller's memory, the caller not yet resumed.
+ * Cheapest checks first: task, --failed, then the path read and the match.
+ */
+static __always_inline int ekf_path_fexit(__u32 sys, __u64 path, __u64 flags, __u32 mode,
+					  long ret)
+{
+	struct ekf_path_event *e;
+	__u32 zero = 0;
+	long n;
+
+	if (!ekf_task_wanted(true))
+		return 0;
+	if (only_failed && ret >= 0)
+		return 0;
+	e = bpf_map_lookup_elem(&path_scratch, &zero);
+	if (!e)
+		return 0;
+	n = bpf_probe_read_user_str(e->path, sizeof(e->path), (const void *)path);
+	if (n <= 0) {
+		e->path[0] = '\0';
+		n = 0;
+	}
+	if (!ekf_str_wanted(e->path, sizeof(e->path)))
+		return 0;
+	ekf_fill_hdr(&e->hdr, sys, ret);
+	e->flags = flags;
+	e->mode = mode;
 	e->path_len = n;
 	ekf_submit(e, __builtin_offsetof(struct ekf_path_event, path) +
 		      (n & (2 * EKF_TRACE_PATH_MAX - 1)), e->hdr.ts_ns);

@@ -49,6 +49,10 @@ EKF_TRACE_USAGE_COMMON
 
 static struct ekf_trace_opts opts;
 /* ppid is a CO-RE read of task_struct: the kernel's BTF is needed */
+/*
+ * No fexit flavour (has_fexit): after a successful exec the caller's
+ * argv and filename are gone, so an exit-only program could not read them.
+ */
 static struct ekf_trace trace = { .tool = "ebpf-execsnoop", .o = &opts, .needs_btf = true };
 static bool opt_match_args;
 

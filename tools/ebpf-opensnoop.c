@@ -43,7 +43,8 @@ EKF_TRACE_USAGE_COMMON
 "  ebpf-opensnoop --json -d 10 > open.jsonl\n";
 
 static struct ekf_trace_opts opts;
-static struct ekf_trace trace = { .tool = "ebpf-opensnoop", .o = &opts };
+/* has_fexit: an in-kernel --match runs from fexit programs where the kernel allows */
+static struct ekf_trace trace = { .tool = "ebpf-opensnoop", .o = &opts, .has_fexit = true };
 
 static int on_event(struct ekf_trace *t, const void *data, size_t size)
 {
@@ -75,7 +76,7 @@ static int on_event(struct ekf_trace *t, const void *data, size_t size)
 }
 
 /*
- * Two objects: the full one (kfuncs, tp_btf programs) when the match runs
+ * Two objects: the full one (kfuncs, tp_btf and fexit programs) when the match runs
  * in the kernel, the plain one otherwise (no kernel BTF to read: faster
  * start, less memory). Both have the same maps, globals and programs.
  */

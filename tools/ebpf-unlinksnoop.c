@@ -46,7 +46,8 @@ EKF_TRACE_USAGE_COMMON
 "  ebpf-unlinksnoop --json -d 60 > unlink.jsonl\n";
 
 static struct ekf_trace_opts opts;
-static struct ekf_trace trace = { .tool = "ebpf-unlinksnoop", .o = &opts };
+/* has_fexit: an in-kernel match runs from fexit programs where the kernel allows */
+static struct ekf_trace trace = { .tool = "ebpf-unlinksnoop", .o = &opts, .has_fexit = true };
 
 static int on_event(struct ekf_trace *t, const void *data, size_t size)
 {

@@ -300,6 +300,75 @@ static bool has_token(const char *list, const char *tok)
 	return false;
 }
 
+/*
+ * The fexit targets: the syscall functions, named by the architecture's
+ * syscall wrappers (arch/x86/include/asm/syscall_wrapper.h,
+ * arch/arm64/include/asm/syscall_wrapper.h). Elsewhere: no fexit flavour.
+ */
+#if defined(__x86_64__)
+#define SYSCALL_FN_PREFIX	"__x64_sys_"
+#elif defined(__aarch64__)
+#define SYSCALL_FN_PREFIX	"__arm64_sys_"
+#endif
+
+static bool is_kernel_mode(enum ekf_match_mode m)
+{
+	return m == EKF_MATCH_KERNEL_FEXIT || m == EKF_MATCH_KERNEL_BTF ||
+	       m == EKF_MATCH_KERNEL_TP;
+}
+
+/* EKF_TRACE_ATTACH (tests): "fexit", "tp_btf" or "tracepoint" forces that flavour. */
+static bool forced(const char *flavour)
+{
+	const char *force = getenv("EKF_TRACE_ATTACH");
+
+	return force && !strcmp(force, flavour);
+}
+
+static enum ekf_match_mode forced_mode(void)
+{
+	if (forced("fexit"))
+		return EKF_MATCH_KERNEL_FEXIT;
+	if (forced("tp_btf"))
+		return EKF_MATCH_KERNEL_BTF;
+	if (forced("tracepoint"))
+		return EKF_MATCH_KERNEL_TP;
+	return EKF_MATCH_OFF;
+}
+
+/*
+ * A kernel match through fexit: the tool has fexit programs and this
+ * architecture a syscall function prefix. Whether the kernel allows
+ * trampolines is only known by trying (the load fails otherwise).
+ */
+static void add_fexit_attempt(struct ekf_trace *t)
+{
+#ifdef SYSCALL_FN_PREFIX
+	if (t->has_fexit)
+		t->attempts[t->nattempts++] = EKF_MATCH_KERNEL_FEXIT;
+#endif
+}
+
+/*
+ * EKF_TRACE_ATTACH: the forced flavour's kernel attempt alone, when the
+ * plan has it (the kernel allows it); otherwise the plan as it is.
+ */
+static void apply_forced_flavour(struct ekf_trace *t)
+{
+	enum ekf_match_mode want = forced_mode();
+	int i, n = 0;
+	bool found = false;
+
+	for (i = 0; i < t->nattempts; i++)
+		found |= t->attempts[i] == want;
+	if (want == EKF_MATCH_OFF || !found)
+		return;
+	for (i = 0; i < t->nattempts; i++)
+		if (!is_kernel_mode(t->attempts[i]) || t->attempts[i] == want)
+			t->attempts[n++] = t->attempts[i];
+	t->nattempts = n;
+}
+
 void ekf_trace_plan(struct ekf_trace *t)
 {
 	const char *missing = NULL;
@@ -332,16 +401,28 @@ void ekf_trace_plan(struct ekf_trace *t)
 			set_why(t, "the loaded %s module has no %s", MODULE_NAME, missing);
 		} else if (!km.have_registered || has_token(km.registered, "all")) {
 			/*
-			 * 6.2+: registered for every program type. tp_btf first:
-			 * its floor (every call dropped at entry) costs open+close
-			 * 1.22x against 1.71x with tracepoint programs on 7.2, 1.12x
-			 * against 1.17x on 6.18 (bench-tracing); the full object
-			 * reads the kernel's BTF for the kfuncs anyway.
+			 * 6.2+: registered for every program type. fexit first:
+			 * only the traced calls pay, where any syscall tracepoint
+			 * sends every syscall through the slow path. A
+			 * non-matching --match costs open+close 1.21x/1.29x with
+			 * fexit against 1.32x/1.51x with tp_btf on 7.2, 1.22x
+			 * against 1.32x on 6.12 (bench-tracing, TCG, two runs).
+			 * Then tp_btf: its floor (every call dropped at entry)
+			 * costs 1.22x against 1.71x with tracepoint programs on
+			 * 7.2, 1.12x against 1.17x on 6.18. The full object reads
+			 * the kernel's BTF for the kfuncs anyway.
 			 */
+			add_fexit_attempt(t);
 			t->attempts[t->nattempts++] = EKF_MATCH_KERNEL_BTF;
 			t->attempts[t->nattempts++] = EKF_MATCH_KERNEL_TP;
 		} else if (has_token(km.registered, "tracing")) {
-			/* 6.1: TRACING yes, TRACEPOINT no: tp_btf/sys_enter is a TRACING program */
+			/*
+			 * 6.1: TRACING yes, TRACEPOINT no: fexit and tp_btf are
+			 * TRACING programs. Here the two cost about the same
+			 * (1.19x/1.22x against 1.14x/1.26x, within the noise of
+			 * two runs): fexit first, as everywhere.
+			 */
+			add_fexit_attempt(t);
 			t->attempts[t->nattempts++] = EKF_MATCH_KERNEL_BTF;
 		} else {
 			set_why(t, "the %s module registered its kfuncs for %s programs only",
@@ -349,19 +430,7 @@ void ekf_trace_plan(struct ekf_trace *t)
 		}
 	}
 	t->attempts[t->nattempts++] = EKF_MATCH_USER;
-}
-
-/* EKF_TRACE_ATTACH (tests): "tp_btf" or "tracepoint" forces that flavour. */
-static bool force_attach(const char *flavour)
-{
-	const char *force = getenv("EKF_TRACE_ATTACH");
-
-	return force && !strcmp(force, flavour);
-}
-
-static bool force_tp_btf(void)
-{
-	return force_attach("tp_btf");
+	apply_forced_flavour(t);
 }
 
 bool ekf_trace_next_mode(struct ekf_trace *t)
@@ -369,24 +438,20 @@ bool ekf_trace_next_mode(struct ekf_trace *t)
 	if (t->attempt >= t->nattempts)
 		return false;
 	t->mode = t->attempts[t->attempt++];
-	/* EKF_TRACE_ATTACH=tp_btf: the kfuncs from tp_btf too */
-	if (t->mode == EKF_MATCH_KERNEL_TP && force_tp_btf())
-		t->mode = EKF_MATCH_KERNEL_BTF;
-	/* EKF_TRACE_ATTACH=tracepoint: from the tracepoint programs, where the plan has them */
-	if (t->mode == EKF_MATCH_KERNEL_BTF && force_attach("tracepoint") &&
-	    t->attempt < t->nattempts && t->attempts[t->attempt] == EKF_MATCH_KERNEL_TP)
-		t->mode = t->attempts[t->attempt++];
 	return true;
 }
 
 bool ekf_trace_plain(const struct ekf_trace *t)
 {
-	return (t->mode == EKF_MATCH_OFF || t->mode == EKF_MATCH_USER) && !force_tp_btf();
+	return (t->mode == EKF_MATCH_OFF || t->mode == EKF_MATCH_USER) &&
+	       !forced("tp_btf") && !(t->has_fexit && forced("fexit"));
 }
 
 static const char *mode_text(enum ekf_match_mode m)
 {
 	switch (m) {
+	case EKF_MATCH_KERNEL_FEXIT:
+		return "in the kernel (kfuncs called from fexit programs on the syscall functions)";
 	case EKF_MATCH_KERNEL_TP:
 		return "in the kernel (kfuncs called from the syscall tracepoint programs)";
 	case EKF_MATCH_KERNEL_BTF:
@@ -402,31 +467,78 @@ static const char *mode_text(enum ekf_match_mode m)
 /* Programs                                                            */
 
 static char load_log[256 * 1024];
+/* Why ekf_trace_prepare() refused an attempt before loading ("" if it did not). */
+static char prepare_reason[256];
+
+/* The attach flavour of t->mode; forced (tests) when nothing is matched in the kernel. */
+static enum ekf_match_mode flavour(const struct ekf_trace *t)
+{
+	if (is_kernel_mode(t->mode))
+		return t->mode;
+	if (t->has_fexit && forced("fexit"))
+		return EKF_MATCH_KERNEL_FEXIT;
+	if (forced("tp_btf"))
+		return EKF_MATCH_KERNEL_BTF;
+	return EKF_MATCH_KERNEL_TP;
+}
+
+/*
+ * "fexit_openat": aims it at the syscall function (__x64_sys_openat). The
+ * kernel's BTF lookup (libbpf keeps the parsed BTF for the load) tells
+ * whether this kernel has it. Returns 0, or why not in why.
+ */
+static int set_fexit_target(struct bpf_program *prog, char *fn, size_t size)
+{
+#ifdef SYSCALL_FN_PREFIX
+	snprintf(fn, size, SYSCALL_FN_PREFIX "%s", bpf_program__name(prog) + strlen("fexit_"));
+	return bpf_program__set_attach_target(prog, 0, fn);
+#else
+	snprintf(fn, size, "%s", bpf_program__name(prog));
+	return -EOPNOTSUPP;
+#endif
+}
 
 int ekf_trace_prepare(struct ekf_trace *t, struct bpf_object *obj)
 {
+	enum ekf_match_mode fl = flavour(t);
 	struct bpf_program *prog;
 	struct bpf_map *rb;
-	bool btf_mode = t->mode == EKF_MATCH_KERNEL_BTF || force_tp_btf();
-	char path[PATH_MAX];
+	char path[PATH_MAX], fn[128], targets[256] = "";
 	const char *sec, *ev;
-	int n = 0;
+	int n = 0, err;
 
 	t->obj = obj;
 	load_log[0] = '\0';
+	prepare_reason[0] = '\0';
 	bpf_object__for_each_program(prog, obj) {
 		const char *name = bpf_program__name(prog);
 		bool on;
 
 		sec = bpf_program__section_name(prog);
 		if (!strncmp(name, "btf_", 4)) {
-			on = btf_mode;
+			on = fl == EKF_MATCH_KERNEL_BTF;
+		} else if (!strncmp(name, "fexit_", 6)) {
+			on = false;
+			if (fl == EKF_MATCH_KERNEL_FEXIT) {
+				err = set_fexit_target(prog, fn, sizeof(fn));
+				on = !err;
+				if (on) {
+					n++;
+					snprintf(targets + strlen(targets), sizeof(targets) - strlen(targets),
+						 "%s%s", targets[0] ? ", " : "", fn);
+				} else if (t->o->verbose) {
+					/* libbpf: -ESRCH for a name in no BTF, vmlinux or module */
+					fprintf(stderr, "%s: no %s in the kernel's BTF%s%s%s: not traced\n",
+						t->tool, fn, err == -ESRCH ? "" : " (",
+						err == -ESRCH ? "" : strerror(-err), err == -ESRCH ? "" : ")");
+				}
+			}
 		} else {
 			/* "tracepoint/syscalls/sys_enter_openat": does this kernel have it? */
 			ev = strrchr(sec, '/');
 			snprintf(path, sizeof(path), "%s/%s", syscalls_dir, ev ? ev + 1 : sec);
-			on = !btf_mode && is_dir(path);
-			if (!btf_mode && !on && t->o->verbose)
+			on = fl == EKF_MATCH_KERNEL_TP && is_dir(path);
+			if (fl == EKF_MATCH_KERNEL_TP && !on && t->o->verbose)
 				fprintf(stderr, "%s: no %s here: not traced\n", t->tool, ev ? ev + 1 : sec);
 			if (on && strstr(sec, "sys_enter_"))
 				n++;
@@ -435,13 +547,28 @@ int ekf_trace_prepare(struct ekf_trace *t, struct bpf_object *obj)
 		if (on)
 			bpf_program__set_log_buf(prog, load_log, sizeof(load_log));
 	}
-	if (!btf_mode && !n)
-		fail("use a kernel with syscall tracepoints for them (CONFIG_FTRACE_SYSCALLS=y)",
-		     "none of the syscalls %s traces has a tracepoint in %s", t->tool, syscalls_dir);
-	if (btf_mode) {
+	switch (fl) {
+	case EKF_MATCH_KERNEL_FEXIT:
+		if (!n) {
+			snprintf(prepare_reason, sizeof(prepare_reason),
+				 "none of the syscall functions %s traces is in the kernel's BTF",
+				 t->tool);
+			return -ENOENT;
+		}
+		if (t->o->verbose)
+			fprintf(stderr, "%s: attaching fexit programs to %s\n", t->tool, targets);
+		break;
+	case EKF_MATCH_KERNEL_BTF:
 		n = 1;
 		if (t->o->verbose)
 			fprintf(stderr, "%s: attaching to tp_btf/sys_enter and sys_exit\n", t->tool);
+		break;
+	default:
+		if (!n)
+			fail("use a kernel with syscall tracepoints for them (CONFIG_FTRACE_SYSCALLS=y)",
+			     "none of the syscalls %s traces has a tracepoint in %s", t->tool,
+			     syscalls_dir);
+		break;
 	}
 	rb = bpf_object__find_map_by_name(obj, "events");
 	if (rb)
@@ -450,27 +577,38 @@ int ekf_trace_prepare(struct ekf_trace *t, struct bpf_object *obj)
 	return n;
 }
 
+/*
+ * A kernel-match attempt failed (what: "load", "attach"): keeps why for -v
+ * and returns true when another attempt is left.
+ */
+static bool attempt_failed(struct ekf_trace *t, const char *what, const char *reason)
+{
+	size_t n = strlen(t->why);
+
+	if (!is_kernel_mode(t->mode) || t->attempt >= t->nattempts)
+		return false;
+	/* keep every reason: "A failed to load: X; B failed to attach: Y" */
+	snprintf(t->why + n, sizeof(t->why) - n, "%smatching %s failed to %s: %s",
+		 n ? "; " : "", mode_text(t->mode), what, reason);
+	return true;
+}
+
 bool ekf_trace_load_failed(struct ekf_trace *t, int err)
 {
 	char reason[512];
 	const char *warn = ekf_log_last_warning();
-	bool kernel = t->mode == EKF_MATCH_KERNEL_TP || t->mode == EKF_MATCH_KERNEL_BTF;
 
 	if (load_log[0] && t->o->verbose)
 		fprintf(stderr, "verifier log:\n%s\n", load_log);
-	if (load_log[0])
+	if (prepare_reason[0])
+		snprintf(reason, sizeof(reason), "%s", prepare_reason);
+	else if (load_log[0])
 		ekf_verifier_reason(load_log, reason, sizeof(reason));
 	else
 		snprintf(reason, sizeof(reason), "%s%s%s", warn ? warn : "", warn ? ": " : "",
 			 strerror(-err));
-	if (kernel && t->attempt < t->nattempts) {
-		size_t n = strlen(t->why);
-
-		/* keep every reason: "A failed to load: X; B failed to load: Y" */
-		snprintf(t->why + n, sizeof(t->why) - n, "%smatching %s failed to load: %s",
-			 n ? "; " : "", mode_text(t->mode), reason);
+	if (attempt_failed(t, "load", reason))
 		return true;
-	}
 	fail("run with -v for libbpf's and the verifier's output",
 	     "the kernel refused the BPF programs: %s", reason);
 }
@@ -489,47 +627,77 @@ static int handle_event(void *ctx, void *data, size_t size)
 	return t->on_event(t, data, size);
 }
 
-/*
- * Every loaded program, the exit ones first: an entry then always has its
- * exit attached (ekf_trace_path.bpf.h releases a thread's slot there).
- */
-static int attach_all(struct ekf_trace *t)
-{
-	struct bpf_program *prog;
-	struct bpf_link *link;
-	int pass;
-
-	for (pass = 0; pass < 2; pass++) {
-		bpf_object__for_each_program(prog, t->obj) {
-			bool is_exit = strstr(bpf_program__name(prog), "exit") != NULL;
-
-			if (!bpf_program__autoload(prog) || is_exit != (pass == 0))
-				continue;
-			if (t->nlinks == (int)(sizeof(t->links) / sizeof(t->links[0])))
-				return -E2BIG;
-			link = bpf_program__attach(prog);
-			if (!link)
-				return -errno;
-			t->links[t->nlinks++] = link;
-		}
-	}
-	return 0;
-}
-
 static void detach_all(struct ekf_trace *t)
 {
 	while (t->nlinks > 0)
 		bpf_link__destroy(t->links[--t->nlinks]);
 }
 
-void ekf_trace_start(struct ekf_trace *t)
+/*
+ * EKF_TRACE_TEST_FAIL_ATTACH=fexit (tests only): the last fexit program's
+ * attach fails with EBUSY, the others attached: the fallback to the next
+ * flavour, partial detach included, is tested without a kernel that
+ * refuses the attach.
+ */
+static bool test_fail_attach(const struct bpf_program *prog, const struct bpf_program *last)
+{
+	const char *what = getenv("EKF_TRACE_TEST_FAIL_ATTACH");
+
+	return what && !strcmp(what, "fexit") && prog == last &&
+	       !strncmp(bpf_program__name(prog), "fexit_", 6);
+}
+
+/*
+ * Every loaded program, the exit ones first: an entry then always has its
+ * exit attached (ekf_trace_path.bpf.h releases a thread's slot there).
+ * On failure the programs attached so far are detached.
+ */
+static int attach_all(struct ekf_trace *t)
+{
+	struct bpf_program *prog, *last = NULL;
+	struct bpf_link *link;
+	int pass, err;
+
+	bpf_object__for_each_program(prog, t->obj)
+		if (bpf_program__autoload(prog))
+			last = prog;
+	for (pass = 0; pass < 2; pass++) {
+		bpf_object__for_each_program(prog, t->obj) {
+			bool is_exit = strstr(bpf_program__name(prog), "exit") != NULL;
+
+			if (!bpf_program__autoload(prog) || is_exit != (pass == 0))
+				continue;
+			if (t->nlinks == (int)(sizeof(t->links) / sizeof(t->links[0]))) {
+				err = -E2BIG;
+				goto fail;
+			}
+			if (test_fail_attach(prog, last)) {
+				ekf_log_clear();
+				err = -EBUSY;
+				goto fail;
+			}
+			link = bpf_program__attach(prog);
+			if (!link) {
+				err = -errno;
+				goto fail;
+			}
+			t->links[t->nlinks++] = link;
+		}
+	}
+	return 0;
+fail:
+	detach_all(t);
+	return err;
+}
+
+int ekf_trace_attach(struct ekf_trace *t)
 {
 	struct bpf_map *map;
-	struct sigaction sa = { .sa_handler = on_signal };
-	int err, zero = 0, fd;
+	int zero = 0;
 
 	if (t->o->cgroup) {
-		t->cgroup_fd = open(t->o->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (t->cgroup_fd < 0)
+			t->cgroup_fd = open(t->o->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		map = bpf_object__find_map_by_name(t->obj, "cgroup_filter");
 		if (t->cgroup_fd < 0 || !map ||
 		    bpf_map_update_elem(bpf_map__fd(map), &zero, &t->cgroup_fd, BPF_ANY))
@@ -537,14 +705,28 @@ void ekf_trace_start(struct ekf_trace *t)
 			     strerror(errno));
 	}
 	ekf_log_clear();
-	err = attach_all(t);
-	if (err) {
-		const char *warn = ekf_log_last_warning();
+	return attach_all(t);
+}
 
-		fail("run with -v for libbpf's output; the syscall tracepoints need tracefs (mount -t tracefs nodev " TRACEFS ")",
-		     "attaching the BPF programs failed: %s%s%s", warn ? warn : "", warn ? ": " : "",
-		     strerror(-err));
-	}
+bool ekf_trace_attach_failed(struct ekf_trace *t, int err)
+{
+	const char *warn = ekf_log_last_warning();
+	char reason[512];
+
+	snprintf(reason, sizeof(reason), "%s%s%s", warn ? warn : "", warn ? ": " : "",
+		 strerror(-err));
+	if (attempt_failed(t, "attach", reason))
+		return true;
+	fail("run with -v for libbpf's output; the syscall tracepoints need tracefs (mount -t tracefs nodev " TRACEFS ")",
+	     "attaching the BPF programs failed: %s", reason);
+}
+
+void ekf_trace_start(struct ekf_trace *t)
+{
+	struct bpf_map *map;
+	struct sigaction sa = { .sa_handler = on_signal };
+	int fd, err;
+
 	map = bpf_object__find_map_by_name(t->obj, "events");
 	fd = map ? bpf_map__fd(map) : -1;
 	err = ekf_ring_open(&t->ring, fd, handle_event, t);
@@ -671,9 +853,17 @@ int ekf_trace_main(struct ekf_trace *t, ekf_trace_load_fn load, const char *head
 			return EKF_EXIT_FAIL;
 		}
 		rc = load(t, ekf_trace_plain(t), &sk);
+		if (rc) {
+			ekf_trace_load_failed(t, rc);
+			continue;
+		}
+		/* an attach refused (no trampoline for this function...): the next attempt */
+		rc = ekf_trace_attach(t);
 		if (!rc)
 			break;
-		ekf_trace_load_failed(t, rc);
+		ekf_trace_attach_failed(t, rc);
+		sk.destroy(sk.skel);
+		t->obj = NULL;
 	}
 	ekf_trace_start(t);
 	if (!t->o->json)

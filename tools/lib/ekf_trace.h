@@ -114,6 +114,7 @@ void ekf_trace_set_contains(struct ekf_trace_opts *o, const char *arg);
 /* Where --match / --contains run. */
 enum ekf_match_mode {
 	EKF_MATCH_OFF,		/* nothing to match */
+	EKF_MATCH_KERNEL_FEXIT,	/* kfuncs from fexit programs on the syscall functions */
 	EKF_MATCH_KERNEL_TP,	/* kfuncs from the syscall tracepoint programs */
 	EKF_MATCH_KERNEL_BTF,	/* kfuncs from tp_btf/sys_{enter,exit} (6.1) */
 	EKF_MATCH_USER,		/* in userspace, kmod/lib code */
@@ -129,10 +130,11 @@ struct ekf_trace {
 	struct ekf_trace_opts *o;
 	bool need_glob, need_strstr;	/* what the tool's filters need */
 	bool needs_btf;			/* CO-RE even without kfuncs (execsnoop) */
+	bool has_fexit;			/* fexit_NAME programs (opensnoop, unlinksnoop) */
 	bool have_btf;			/* /sys/kernel/btf/vmlinux */
 
 	/* the plan: attempts in order, and why the earlier ones were not taken */
-	enum ekf_match_mode attempts[4];
+	enum ekf_match_mode attempts[5];
 	int nattempts, attempt;
 	enum ekf_match_mode mode;
 	char why[512];			/* why this mode (for -v) */
@@ -167,15 +169,20 @@ void ekf_trace_plan(struct ekf_trace *t);
 bool ekf_trace_next_mode(struct ekf_trace *t);
 
 /*
- * Nothing runs in the kernel's tp_btf or kfunc path: the tool may load its
- * plain object (no kfuncs, no tp_btf programs, so no kernel BTF to read).
+ * Nothing runs in the kernel's tp_btf, fexit or kfunc path: the tool may load
+ * its plain object (no kfuncs, no tp_btf or fexit programs, so no kernel BTF
+ * to read).
  */
 bool ekf_trace_plain(const struct ekf_trace *t);
 
 /*
  * Autoload: tracepoint programs ("tp_*") whose syscall this kernel has,
- * or the tp_btf ones ("btf_*") in EKF_MATCH_KERNEL_BTF. Sets the ring
- * buffer's size. Returns the number of syscalls left to trace.
+ * the tp_btf ones ("btf_*") in EKF_MATCH_KERNEL_BTF, or in
+ * EKF_MATCH_KERNEL_FEXIT the fexit ones ("fexit_NAME", aimed at the
+ * syscall function of NAME) whose function the kernel's BTF has. Sets
+ * the ring buffer's size. Returns the number of syscalls left to trace,
+ * or a negative errno when this attempt cannot load (no fexit target):
+ * give it to ekf_trace_load_failed().
  */
 int ekf_trace_prepare(struct ekf_trace *t, struct bpf_object *obj);
 
@@ -185,7 +192,20 @@ int ekf_trace_prepare(struct ekf_trace *t, struct bpf_object *obj);
  */
 bool ekf_trace_load_failed(struct ekf_trace *t, int err);
 
-/* After load: the cgroup filter, attach, ring buffer. Exits 1 on failure. */
+/*
+ * After load: the cgroup filter (exits 1 if it cannot be set), then every
+ * loaded program attached. 0, or the error (nothing left attached).
+ */
+int ekf_trace_attach(struct ekf_trace *t);
+
+/*
+ * A failed attach in a kernel-match mode: records why (for -v) and returns
+ * true if another attempt is left (destroy the object, load the next);
+ * otherwise prints the cause and the fix and exits 1.
+ */
+bool ekf_trace_attach_failed(struct ekf_trace *t, int err);
+
+/* After attach: the ring buffer, signals, -v's report. Exits 1 on failure. */
 void ekf_trace_start(struct ekf_trace *t);
 
 /* The event loop until a signal or --duration; then the summary, detach. Returns the exit status. */
@@ -256,8 +276,9 @@ static int load_##T(struct ekf_trace *t, struct ekf_trace_skel *out)		\
 	}									\
 	EKF_TRACE_SET_GLOBALS(t, skel);						\
 	setup(skel);								\
-	ekf_trace_prepare(t, skel->obj);					\
-	err = T##__load(skel);							\
+	err = ekf_trace_prepare(t, skel->obj);					\
+	if (err >= 0)								\
+		err = T##__load(skel);						\
 	if (err) {								\
 		T##__destroy(skel);						\
 		return err;							\
@@ -268,7 +289,7 @@ static int load_##T(struct ekf_trace *t, struct ekf_trace_skel *out)		\
 }
 
 /*
- * The loaders of a tool with two objects, T (kfuncs, tp_btf programs) and
+ * The loaders of a tool with two objects, T (kfuncs, tp_btf and fexit programs) and
  * T_plain (neither), and load(), which picks one (ekf_trace_load_fn).
  */
 #define EKF_TRACE_DEFINE_LOADERS(T, setup)					\
@@ -311,7 +332,8 @@ void ekf_trace_comm(const struct ekf_trace_hdr *h, char out[EKF_TRACE_COMM_LEN +
 do {										\
 	const struct ekf_trace_opts *o_ = (t)->o;				\
 	bool k_ = (t)->mode == EKF_MATCH_KERNEL_TP ||				\
-		  (t)->mode == EKF_MATCH_KERNEL_BTF;				\
+		  (t)->mode == EKF_MATCH_KERNEL_BTF ||				\
+		  (t)->mode == EKF_MATCH_KERNEL_FEXIT;				\
 	(skel)->rodata->filter_pid_on = o_->have_pid;				\
 	(skel)->rodata->filter_pid = o_->pid;					\
 	(skel)->rodata->filter_uid_on = o_->have_uid;				\
