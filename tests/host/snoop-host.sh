@@ -126,14 +126,22 @@ if [ "$tool" = ebpf-opensnoop ] && [ -x /bin/bash ]; then
 fi
 
 # --- tracefs not mounted: in a mount namespace of its own, so nothing else sees it
-if ! command -v unshare >/dev/null; then
-	skip "$tool without tracefs" "no unshare (util-linux)"
-else
+# without_tracefs SETUP CMD...: CMD with tracefs unmounted, after the shell
+# commands SETUP ($0 in them: $T/btf, a spare mount point)
+without_tracefs() {
+	mkdir -p "$T/btf"
 	unshare -m --propagation private sh -c '
 		for m in /sys/kernel/debug/tracing /sys/kernel/tracing; do
 			while grep -q " $m tracefs " /proc/mounts; do umount "$m" || exit 9; done
 		done
-		exec "$@"' sh "$SNOOP_BIN$tool" -v -d 0.3 >"$T/run.out" 2>"$T/run.err"
+		'"$1"'
+		shift
+		exec "$@"' "$T/btf" "$@"
+}
+if ! command -v unshare >/dev/null; then
+	skip "$tool without tracefs" "no unshare (util-linux)"
+else
+	without_tracefs : "$SNOOP_BIN$tool" -v -d 0.3 >"$T/run.out" 2>"$T/run.err"
 	src=$?
 	if [ "$src" -eq 0 ] && grep -q "mounted tracefs on /sys/kernel/tracing" "$T/run.err" &&
 		grep -q "attached, tracing" "$T/run.err"; then
@@ -143,14 +151,9 @@ else
 	fi
 	# ... and where it cannot be mounted (a /sys/kernel without tracing/, its
 	# btf/ kept): exit 1, the mount command
-	mkdir -p "$T/btf"
-	unshare -m --propagation private sh -c '
-		for m in /sys/kernel/debug/tracing /sys/kernel/tracing; do
-			while grep -q " $m tracefs " /proc/mounts; do umount "$m" || exit 9; done
-		done
-		mount --bind /sys/kernel/btf "$0" && mount -t tmpfs -o size=4k none /sys/kernel &&
-			mkdir /sys/kernel/btf && mount --move "$0" /sys/kernel/btf || exit 9
-		exec "$@"' "$T/btf" "$SNOOP_BIN$tool" -d 0.3 >"$T/run.out" 2>"$T/run.err"
+	without_tracefs 'mount --bind /sys/kernel/btf "$0" && mount -t tmpfs -o size=4k none /sys/kernel &&
+			mkdir /sys/kernel/btf && mount --move "$0" /sys/kernel/btf || exit 9' \
+		"$SNOOP_BIN$tool" -d 0.3 >"$T/run.out" 2>"$T/run.err"
 	src=$?
 	if [ "$src" -eq 1 ] && grep -q "tracefs is not mounted" "$T/run.err" &&
 		grep -q "fix: .*mount -t tracefs nodev /sys/kernel/tracing" "$T/run.err"; then

@@ -441,12 +441,6 @@ bool ekf_trace_next_mode(struct ekf_trace *t)
 	return true;
 }
 
-bool ekf_trace_plain(const struct ekf_trace *t)
-{
-	return (t->mode == EKF_MATCH_OFF || t->mode == EKF_MATCH_USER) &&
-	       !forced("tp_btf") && !(t->has_fexit && forced("fexit"));
-}
-
 static const char *mode_text(enum ekf_match_mode m)
 {
 	switch (m) {
@@ -480,6 +474,12 @@ static enum ekf_match_mode flavour(const struct ekf_trace *t)
 	if (forced("tp_btf"))
 		return EKF_MATCH_KERNEL_BTF;
 	return EKF_MATCH_KERNEL_TP;
+}
+
+bool ekf_trace_plain(const struct ekf_trace *t)
+{
+	/* the plain object has the tracepoint programs only */
+	return !is_kernel_mode(t->mode) && flavour(t) == EKF_MATCH_KERNEL_TP;
 }
 
 /*
@@ -593,10 +593,17 @@ static bool attempt_failed(struct ekf_trace *t, const char *what, const char *re
 	return true;
 }
 
+/* "libbpf's last warning: the errno text" of a failed load or attach */
+static void libbpf_reason(int err, char *buf, size_t size)
+{
+	const char *warn = ekf_log_last_warning();
+
+	snprintf(buf, size, "%s%s%s", warn ? warn : "", warn ? ": " : "", strerror(-err));
+}
+
 bool ekf_trace_load_failed(struct ekf_trace *t, int err)
 {
 	char reason[512];
-	const char *warn = ekf_log_last_warning();
 
 	if (load_log[0] && t->o->verbose)
 		fprintf(stderr, "verifier log:\n%s\n", load_log);
@@ -605,8 +612,7 @@ bool ekf_trace_load_failed(struct ekf_trace *t, int err)
 	else if (load_log[0])
 		ekf_verifier_reason(load_log, reason, sizeof(reason));
 	else
-		snprintf(reason, sizeof(reason), "%s%s%s", warn ? warn : "", warn ? ": " : "",
-			 strerror(-err));
+		libbpf_reason(err, reason, sizeof(reason));
 	if (attempt_failed(t, "load", reason))
 		return true;
 	fail("run with -v for libbpf's and the verifier's output",
@@ -710,11 +716,9 @@ int ekf_trace_attach(struct ekf_trace *t)
 
 bool ekf_trace_attach_failed(struct ekf_trace *t, int err)
 {
-	const char *warn = ekf_log_last_warning();
 	char reason[512];
 
-	snprintf(reason, sizeof(reason), "%s%s%s", warn ? warn : "", warn ? ": " : "",
-		 strerror(-err));
+	libbpf_reason(err, reason, sizeof(reason));
 	if (attempt_failed(t, "attach", reason))
 		return true;
 	fail("run with -v for libbpf's output; the syscall tracepoints need tracefs (mount -t tracefs nodev " TRACEFS ")",
