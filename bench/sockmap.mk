@@ -12,7 +12,7 @@ BENCH_TARGETS	+= bench-sockmap
 .PHONY: bench-sockmap
 bench-sockmap: $(BUILD)/bin/ebpf-sockmap $(SOCKMAP_ECHO)
 	$(Q)mkdir -p $(BENCH_OUT)
-	$(Q)echo "bench: ebpf-sockmap against plain loopback TCP (host, about a minute)"
+	$(Q)echo "bench: ebpf-sockmap against plain loopback TCP (host, about three minutes)"
 	$(Q)bench/sockmap-bench $(abspath $(SOCKMAP_ECHO)) $(abspath $(BUILD))/bin/ebpf-sockmap \
 		$(SOCKMAP_BENCH_ROUNDS) > $(BENCH_OUT)/sockmap.jsonl.tmp
 	$(Q)mv $(BENCH_OUT)/sockmap.jsonl.tmp $(BENCH_OUT)/sockmap.jsonl

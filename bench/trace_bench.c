@@ -16,7 +16,8 @@
  *   --part vm     inside a test VM with ebpf_kfunc loaded: a non-matching
  *     --match in the kernel vs none, its floor (the same with --pid 1),
  *     each with the tool's default attach flavour (fexit) and with
- *     EKF_TRACE_ATTACH=tp_btf; start-up and peak RSS of the full object;
+ *     EKF_TRACE_ATTACH=tp_btf, in --rounds interleaved rounds (medians);
+ *     start-up and peak RSS of the full object;
  *     CPU per event of in-kernel vs userspace filtering (the module
  *     unloaded with rmmod, then loaded again from /lib/ekf-vm/ebpf_kfunc.ko).
  */
@@ -49,6 +50,8 @@ static const char *label = "host";
 static unsigned long loops = 1000000;
 static double loss_seconds = 10;
 static int starts = 10;
+#define VM_MAX_ROUNDS	9
+static int rounds = 3;		/* --part vm: rounds of every configuration */
 static const char *bufsize;	/* --buffer-size for the tool, NULL: its default */
 static char dir[256], file[300];
 
@@ -681,59 +684,119 @@ static void vm_tracer_run(char *const args[], const char *attach, struct vm_run 
 		out->start_ms, out->maxrss_kb, out->flavour);
 }
 
+/*
+ * One configuration over the rounds: the round of the median ratio (its
+ * ns_per_op and base_ns, so that value / baseline is that ratio), and the
+ * medians of the rest.
+ */
+struct vm_summary {
+	double ns_per_op, base_ns, start_ms, maxrss_mib, cpu_ns, producer_cpu;
+	char flavour[16];	/* the first round's; every round must agree */
+	bool kernel;		/* in the kernel in every round */
+	char ratios[64];	/* each round's ratio to its baselines, "1.12 1.18 1.15" */
+};
+
+/*
+ * runs[r] ran between baselines base[r] and base[r + 1]; each round's
+ * ratio is to the lower of the two (the quieter moment).
+ */
+static void vm_summarize(const struct vm_run *runs, const struct loop_result *base, int n,
+			 struct vm_summary *s)
+{
+	double ratio[VM_MAX_ROUNDS], sorted[VM_MAX_ROUNDS], bases[VM_MAX_ROUNDS];
+	double st[VM_MAX_ROUNDS], rss[VM_MAX_ROUNDS], cpu[VM_MAX_ROUNDS], pc[VM_MAX_ROUNDS];
+	size_t len = 0;
+	int r, mid;
+
+	s->kernel = true;
+	s->ratios[0] = '\0';
+	snprintf(s->flavour, sizeof(s->flavour), "%s", runs[0].flavour);
+	for (r = 0; r < n; r++) {
+		bases[r] = base[r].ns_per_op < base[r + 1].ns_per_op ? base[r].ns_per_op :
+								       base[r + 1].ns_per_op;
+		ratio[r] = sorted[r] = runs[r].r.ns_per_op / bases[r];
+		st[r] = runs[r].start_ms;
+		rss[r] = runs[r].maxrss_kb / 1024.0;
+		cpu[r] = (runs[r].r.cpu_per_op - base[r].cpu_per_op) + runs[r].cpu_ns / loops;
+		pc[r] = runs[r].r.cpu_per_op / base[r].cpu_per_op;
+		s->kernel &= runs[r].kernel && !strcmp(runs[r].flavour, s->flavour);
+		if (len < sizeof(s->ratios))
+			len += snprintf(s->ratios + len, sizeof(s->ratios) - len, "%s%.2f",
+					r ? " " : "", ratio[r]);
+	}
+	/* the lower middle for an even n: a round's own ratio, not a mean of two */
+	qsort(sorted, n, sizeof(*sorted), cmp_double);
+	for (mid = 0; ratio[mid] != sorted[(n - 1) / 2]; mid++)
+		;
+	s->ns_per_op = runs[mid].r.ns_per_op;
+	s->base_ns = bases[mid];
+	s->start_ms = median(st, n);
+	s->maxrss_mib = median(rss, n);
+	s->cpu_ns = median(cpu, n);
+	s->producer_cpu = median(pc, n);
+}
+
 static void part_vm(void)
 {
 	char *nm[] = { (char *)tool, "--json", "-v", "--match", NOMATCH, "-b", (char *)bufsize, NULL };
 	char *floor_args[] = { (char *)tool, "--json", "-v", "--pid", "1", "--match", NOMATCH,
 			       "-b", (char *)bufsize, NULL };
-	struct vm_run k, kf, b, bf;
-	struct loop_result b1, b2, ru;
-	double base, cpu_k = -1, cpu_u = -1;
+	struct vm_run k[VM_MAX_ROUNDS], kf[VM_MAX_ROUNDS], b[VM_MAX_ROUNDS], bf[VM_MAX_ROUNDS];
+	struct loop_result base[VM_MAX_ROUNDS + 1], ru;
+	struct vm_summary sk, sb, skf, sbf;
+	double cpu_u = -1;
 	struct tracer t;
 	char note[256];
-	int i;
+	int i, r;
 
 	open_loop(file, loops / 10);
-	b1 = open_loop(file, loops);
-	/* the tool's default flavour (fexit where the kernel allows it) */
-	vm_tracer_run(nm, NULL, &k);
-	cpu_k = (k.r.cpu_per_op - b1.cpu_per_op) + k.cpu_ns / loops;
-	/* tp_btf, the flavour before fexit, for comparison */
-	vm_tracer_run(nm, "tp_btf", &b);
-	b2 = open_loop(file, loops);
-	base = b1.ns_per_op < b2.ns_per_op ? b1.ns_per_op : b2.ns_per_op;
-	snprintf(note, sizeof(note), "default flavour: %s; VM under TCG, 1 CPU", k.flavour);
-	emit("open-close/opensnoop-nomatch-kernel", k.r.ns_per_op, "ns/op", base, "no-tracer",
-	     "<=1.15x", k.kernel, k.r.ns_per_op / base <= 1.15, note);
-	snprintf(note, sizeof(note), "EKF_TRACE_ATTACH=tp_btf: flavour %s, for comparison; VM under TCG, 1 CPU",
-		 b.flavour);
-	emit("open-close/opensnoop-nomatch-kernel-tp_btf", b.r.ns_per_op, "ns/op", base, "no-tracer",
-	     "", false, false, note);
-
 	/*
-	 * The floors: the same programs (--match in the kernel, the same attach
-	 * flavour) with --pid 1 dropping every call at entry, before the match.
+	 * Rounds of: no tracer, then each configuration once. Under TCG one
+	 * loop's figure moves by +-0.1x from run to run; the medians of the
+	 * rounds, each against the baselines around it, move much less.
 	 */
-	vm_tracer_run(floor_args, NULL, &kf);
-	snprintf(note, sizeof(note), "--pid 1 and the same --match (flavour %s): everything dropped at entry; producer CPU %.2fx",
-		 kf.flavour, kf.r.cpu_per_op / b1.cpu_per_op);
-	emit("open-close/opensnoop-floor-kernel", kf.r.ns_per_op, "ns/op", base, "no-tracer", "", false,
-	     false, note);
-	vm_tracer_run(floor_args, "tp_btf", &bf);
-	snprintf(note, sizeof(note), "EKF_TRACE_ATTACH=tp_btf, --pid 1 (flavour %s); producer CPU %.2fx",
-		 bf.flavour, bf.r.cpu_per_op / b1.cpu_per_op);
-	emit("open-close/opensnoop-floor-kernel-tp_btf", bf.r.ns_per_op, "ns/op", base, "no-tracer",
+	for (r = 0; r < rounds; r++) {
+		fprintf(stderr, "round %d of %d\n", r + 1, rounds);
+		base[r] = open_loop(file, loops);
+		/* the tool's default flavour (fexit where the kernel allows it) */
+		vm_tracer_run(nm, NULL, &k[r]);
+		/* tp_btf, the flavour before fexit, for comparison */
+		vm_tracer_run(nm, "tp_btf", &b[r]);
+		/* the floors: the same programs, every call dropped at entry (--pid 1) */
+		vm_tracer_run(floor_args, NULL, &kf[r]);
+		vm_tracer_run(floor_args, "tp_btf", &bf[r]);
+	}
+	base[rounds] = open_loop(file, loops);
+	vm_summarize(k, base, rounds, &sk);
+	vm_summarize(b, base, rounds, &sb);
+	vm_summarize(kf, base, rounds, &skf);
+	vm_summarize(bf, base, rounds, &sbf);
+
+	snprintf(note, sizeof(note), "default flavour: %s; the median of %d rounds (each round: %s); VM under TCG, 1 CPU",
+		 sk.flavour, rounds, sk.ratios);
+	emit("open-close/opensnoop-nomatch-kernel", sk.ns_per_op, "ns/op", sk.base_ns, "no-tracer",
+	     "<=1.15x", sk.kernel, sk.ns_per_op / sk.base_ns <= 1.15, note);
+	snprintf(note, sizeof(note), "EKF_TRACE_ATTACH=tp_btf: flavour %s, for comparison; rounds: %s; VM under TCG, 1 CPU",
+		 sb.flavour, sb.ratios);
+	emit("open-close/opensnoop-nomatch-kernel-tp_btf", sb.ns_per_op, "ns/op", sb.base_ns, "no-tracer",
+	     "", false, false, note);
+	snprintf(note, sizeof(note), "--pid 1 and the same --match (flavour %s): everything dropped at entry; rounds: %s; producer CPU %.2fx",
+		 skf.flavour, skf.ratios, skf.producer_cpu);
+	emit("open-close/opensnoop-floor-kernel", skf.ns_per_op, "ns/op", skf.base_ns, "no-tracer", "",
+	     false, false, note);
+	snprintf(note, sizeof(note), "EKF_TRACE_ATTACH=tp_btf, --pid 1 (flavour %s); rounds: %s; producer CPU %.2fx",
+		 sbf.flavour, sbf.ratios, sbf.producer_cpu);
+	emit("open-close/opensnoop-floor-kernel-tp_btf", sbf.ns_per_op, "ns/op", sbf.base_ns, "no-tracer",
 	     "", false, false, note);
 
 	/* the full object's cost: kernel BTF read for the kfuncs and the targets */
 	snprintf(note, sizeof(note), "flavour %s; tp_btf %.0f ms; under TCG (~10x): the 25 ms goal is the host's",
-		 k.flavour, b.start_ms);
-	emit("opensnoop/start-to-attached-kernel-match", k.start_ms, "ms", -1, NULL, "", false, false,
+		 sk.flavour, sb.start_ms);
+	emit("opensnoop/start-to-attached-kernel-match", sk.start_ms, "ms", -1, NULL, "", false, false,
 	     note);
-	snprintf(note, sizeof(note), "ru_maxrss, flavour %s; tp_btf %.2f MiB", k.flavour,
-		 b.maxrss_kb / 1024.0);
-	emit("opensnoop/max-rss-kernel-match", k.maxrss_kb / 1024.0, "MiB", -1, NULL, "<=8", true,
-	     k.maxrss_kb <= 8 * 1024, note);
+	snprintf(note, sizeof(note), "ru_maxrss, flavour %s; tp_btf %.2f MiB", sk.flavour, sb.maxrss_mib);
+	emit("opensnoop/max-rss-kernel-match", sk.maxrss_mib, "MiB", -1, NULL, "<=8", true,
+	     sk.maxrss_mib <= 8, note);
 
 	/* the same with the module gone: userspace */
 	for (i = 0; i < 40 && run_cmd("rmmod ebpf_kfunc 2>/dev/null") != 0; i++)
@@ -745,17 +808,18 @@ static void part_vm(void)
 			die("%s did not start: %s", tool, t.err.buf);
 		ru = open_loop(file, loops);
 		tracer_stop(&t);
-		cpu_u = (ru.cpu_per_op - b1.cpu_per_op) + tracer_cpu_ns(&t) / loops;
+		cpu_u = (ru.cpu_per_op - base[rounds].cpu_per_op) + tracer_cpu_ns(&t) / loops;
 		snprintf(note, sizeof(note), "--match ran in %s; VM under TCG, 1 CPU", match_where(&t));
-		emit("open-close/opensnoop-nomatch-userspace", ru.ns_per_op, "ns/op", base, "no-tracer",
+		emit("open-close/opensnoop-nomatch-userspace", ru.ns_per_op, "ns/op", base[rounds].ns_per_op,
+		     "no-tracer",
 		     "", false, false, note);
 		if (run_cmd("insmod /lib/ekf-vm/ebpf_kfunc.ko") != 0)
 			fprintf(stderr, "insmod failed\n");
 	}
 	snprintf(note, sizeof(note), "producer CPU over no-tracer + tracer CPU, per open, non-matching --match (flavour %s)",
-		 k.flavour);
-	emit("filter-cpu-per-event/kernel", cpu_k, "ns/event", cpu_u, "userspace", "<1x",
-	     cpu_u > 0, cpu_k < cpu_u, note);
+		 sk.flavour);
+	emit("filter-cpu-per-event/kernel", sk.cpu_ns, "ns/event", cpu_u, "userspace", "<1x",
+	     cpu_u > 0, sk.cpu_ns < cpu_u, note);
 }
 
 int main(int argc, char **argv)
@@ -770,6 +834,7 @@ int main(int argc, char **argv)
 		{ "part", required_argument, NULL, 'p' },
 		{ "quick", no_argument, NULL, 'q' },
 		{ "buffer-size", required_argument, NULL, 'B' },
+		{ "rounds", required_argument, NULL, 'R' },
 		{ 0 },
 	};
 	const char *part = "host";
@@ -785,15 +850,17 @@ int main(int argc, char **argv)
 		case 'l': label = optarg; break;
 		case 'p': part = optarg; break;
 		case 'B': bufsize = optarg; break;
-		case 'q': loops = 100000; loss_seconds = 2; starts = 3; break;
+		case 'R': rounds = atoi(optarg); break;
+		case 'q': loops = 100000; loss_seconds = 2; starts = 3; rounds = 1; break;
 		default:
-			fprintf(stderr, "usage: trace-bench [--part host|vm] [--tool PATH] [--bpftrace PATH] [--loops N] [--loss-seconds S] [--starts N] [--label L] [--quick]\n");
+			fprintf(stderr, "usage: trace-bench [--part host|vm] [--tool PATH] [--bpftrace PATH] [--loops N] [--loss-seconds S] [--starts N] [--rounds N] [--label L] [--quick]\n");
 			return 2;
 		}
 	}
 	/* no --buffer-size: "-b" ends the argument lists (NULL) */
-	if (!loops || loss_seconds <= 0 || starts < 0 || starts > 64)
-		die("bad --loops, --loss-seconds or --starts");
+	if (!loops || loss_seconds <= 0 || starts < 0 || starts > 64 || rounds < 1 ||
+	    rounds > VM_MAX_ROUNDS)
+		die("bad --loops, --loss-seconds, --starts or --rounds (1 to %d)", VM_MAX_ROUNDS);
 	if (access(tool, X_OK))
 		die("%s: %s (make tools)", tool, strerror(errno));
 	snprintf(dir, sizeof(dir), "/tmp/ekf-trace-bench.%d", getpid());
