@@ -752,8 +752,9 @@ static void part_vm(void)
 	open_loop(file, loops / 10);
 	/*
 	 * Rounds of: no tracer, then each configuration once. Under TCG one
-	 * loop's figure moves by +-0.1x from run to run; the medians of the
-	 * rounds, each against the baselines around it, move much less.
+	 * loop's ratio moved by up to 0.4x from round to round; the median
+	 * round, each against the baselines around it, by 0.01x between two
+	 * runs of this bench.
 	 */
 	for (r = 0; r < rounds; r++) {
 		fprintf(stderr, "round %d of %d\n", r + 1, rounds);
@@ -810,9 +811,8 @@ static void part_vm(void)
 		tracer_stop(&t);
 		cpu_u = (ru.cpu_per_op - base[rounds].cpu_per_op) + tracer_cpu_ns(&t) / loops;
 		snprintf(note, sizeof(note), "--match ran in %s; VM under TCG, 1 CPU", match_where(&t));
-		emit("open-close/opensnoop-nomatch-userspace", ru.ns_per_op, "ns/op", base[rounds].ns_per_op,
-		     "no-tracer",
-		     "", false, false, note);
+		emit("open-close/opensnoop-nomatch-userspace", ru.ns_per_op, "ns/op",
+		     base[rounds].ns_per_op, "no-tracer", "", false, false, note);
 		if (run_cmd("insmod /lib/ekf-vm/ebpf_kfunc.ko") != 0)
 			fprintf(stderr, "insmod failed\n");
 	}
